@@ -1,0 +1,64 @@
+"""Errors the services raise; the web layer maps each to one HTTP status and a problem document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RegistryError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class NotFound(RegistryError):
+    status, title = 404, "Not found"
+
+
+class Forbidden(RegistryError):
+    status, title = 403, "Forbidden"
+
+
+class Unauthenticated(RegistryError):
+    status, title = 401, "Authentication required"
+
+
+class InvalidTransition(RegistryError):
+    """The workflow does not allow this action from the current state."""
+
+    status, title = 409, "Conflict"
+
+
+class Conflict(RegistryError):
+    status, title = 409, "Conflict"
+
+
+class PreconditionRequired(RegistryError):
+    status, title = 428, "Precondition required"
+
+
+class StaleVersion(RegistryError):
+    """If-Match named a version that is no longer current."""
+
+    status, title = 412, "Precondition failed"
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            f"the resource changed: current version is {current_version}",
+            extra={"current_version": current_version},
+        )
+        self.current_version = current_version
+
+
+class ValidationFailed(RegistryError):
+    """Input that breaks a rule: carries field-level findings."""
+
+    status, title = 422, "Validation failed"
+
+    def __init__(self, detail: str, findings: list[dict[str, Any]]) -> None:
+        super().__init__(detail, extra={"errors": findings})
+        self.findings = findings

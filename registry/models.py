@@ -1,0 +1,27 @@
+"""Every table, imported in one place so that the metadata is complete for Alembic."""
+
+from sqlmodel import SQLModel
+
+from registry.accounts.models import ApiKey, User
+from registry.audit.models import AuditEntry
+from registry.documents.models import Document
+from registry.objects.models import ObjectVersion, Registration, SpaceObject
+from registry.states.models import State
+from registry.submissions.models import Attachment, Submission, SubmissionItem
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "ApiKey",
+    "Attachment",
+    "AuditEntry",
+    "Document",
+    "ObjectVersion",
+    "Registration",
+    "SpaceObject",
+    "State",
+    "Submission",
+    "SubmissionItem",
+    "User",
+    "metadata",
+]

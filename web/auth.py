@@ -1,0 +1,53 @@
+"""Who is calling: a Bearer API key, or nobody (the public). Browser sessions join in the web UI."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from registry.accounts import service as accounts
+from registry.accounts.principal import PUBLIC, Principal
+from registry.db import Database
+from registry.errors import Forbidden, Unauthenticated
+
+security_log = logging.getLogger("spacereg.security")
+
+
+class PrincipalMiddleware(AbstractAuthenticationMiddleware):
+    """Sets ``request.user`` to a Principal; an invalid key is a 401, no key means public."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get("authorization")
+        if not header:
+            return AuthenticationResult(user=PUBLIC, auth=None)
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Unauthenticated("use 'Authorization: Bearer <key>'")
+        db: Database = connection.app.state.db
+        async with db.reader() as session:
+            principal = await accounts.principal_for_key(session, secret.strip())
+        if principal is None:
+            client = connection.client.host if connection.client else "?"
+            security_log.warning(
+                "failed API key authentication from %s on %s", client, connection.url.path
+            )
+            raise Unauthenticated("invalid or revoked API key")
+        return AuthenticationResult(user=principal, auth=secret[:10])
+
+
+def require_login(principal: Principal) -> Principal:
+    if principal.kind == "public":
+        raise Unauthenticated("sign in or send an API key")
+    return principal
+
+
+def require_role(principal: Principal, *roles: str) -> Principal:
+    require_login(principal)
+    if principal.role not in roles:
+        raise Forbidden(f"this needs the role {' or '.join(roles)}")
+    return principal

@@ -1,0 +1,48 @@
+"""spacereg serve / demo: run the web service."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from registry import migrate
+from registry.settings import get_settings
+from web.cli.common import fail, run
+
+HOST = click.option("--host", default="127.0.0.1", show_default=True)
+PORT = click.option("--port", default=8000, show_default=True, type=int)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    uvicorn.run(
+        "web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+@click.command("serve")
+@HOST
+@PORT
+@click.option(
+    "--workers", default=1, show_default=True, type=int, help="Worker processes (PostgreSQL)"
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the register (API and pages)."""
+    _serve(host, port, workers)
+
+
+@click.command("demo")
+@HOST
+@PORT
+def demo(host: str, port: int) -> None:
+    """Migrate, load the demo register when the database holds no objects, create demo accounts, serve."""
+    from registry.demo.load import ensure_demo
+
+    settings = get_settings()
+    try:
+        migrate.upgrade(settings)
+    except Exception as exc:  # the reason is what the user needs
+        fail(f"could not prepare the database: {exc}")
+    summary = run(ensure_demo(settings, progress=lambda msg: click.echo(msg, err=True)))
+    click.echo(summary.describe())
+    click.echo(f"serving on http://{host}:{port}")
+    _serve(host, port, 1)
