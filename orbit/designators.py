@@ -37,20 +37,37 @@ MODERN_DESIGNATOR = re.compile(r"^(19[5-9]\d|20\d\d)-\d{3}[A-HJ-NP-Z]{1,3}$", re
 #: Any modern spelling: 4- or 2-digit year, optional hyphen, optional piece.
 _MODERN_ANY = re.compile(r"^(\d{4}|\d{2})-?(\d{3})([A-Z]{0,3})$", re.ASCII)
 
-#: The Greek letter codes of the 1957-1962 scheme, as catalogues abbreviate them.
-_GREEK_CODES = (
-    "ALP BET GAM DEL EPS ZET ETA THE IOT KAP LAM MU NU XI OMI PI RHO SIG TAU UPS PHI CHI PSI OME"
-).split()
-_GREEK_FULL = (
-    "ALPHA BETA GAMMA DELTA EPSILON ZETA ETA THETA IOTA KAPPA LAMBDA MU NU XI OMICRON PI RHO "
-    "SIGMA TAU UPSILON PHI CHI PSI OMEGA"
-).split()
-_GREEK = {**dict(zip(_GREEK_FULL, _GREEK_CODES, strict=True)), **{c: c for c in _GREEK_CODES}}
+#: Greek letters of the 1957-1962 scheme and the codes catalogues abbreviate them to.
+_GREEK_CODE_OF = {
+    "ALPHA": "ALP",
+    "BETA": "BET",
+    "GAMMA": "GAM",
+    "DELTA": "DEL",
+    "EPSILON": "EPS",
+    "ZETA": "ZET",
+    "ETA": "ETA",
+    "THETA": "THE",
+    "IOTA": "IOT",
+    "KAPPA": "KAP",
+    "LAMBDA": "LAM",
+    "MU": "MU",
+    "NU": "NU",
+    "XI": "XI",
+    "OMICRON": "OMI",
+    "PI": "PI",
+    "RHO": "RHO",
+    "SIGMA": "SIG",
+    "TAU": "TAU",
+    "UPSILON": "UPS",
+    "PHI": "PHI",
+    "CHI": "CHI",
+    "PSI": "PSI",
+    "OMEGA": "OME",
+}
+_GREEK = {**_GREEK_CODE_OF, **{code: code for code in _GREEK_CODE_OF.values()}}
 
 #: ``1957 ALP 2``; 1961 and 1962 ran past omega, continuing with A- and B- prefixes.
-_LEGACY = re.compile(
-    r"^(195[7-9]|196[0-2])\s+(?:([AB])\s+)?([A-Z]+)(?:\s+(\d{1,2}))?$", re.ASCII
-)
+_LEGACY = re.compile(r"^(195[7-9]|196[0-2])\s+(?:([AB])\s+)?([A-Z]+)(?:\s+(\d{1,2}))?$", re.ASCII)
 
 _FIRST_LAUNCH_YEAR = 1957
 _PIECE_LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ")

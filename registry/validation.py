@@ -201,8 +201,8 @@ def kepler_period_min(perigee_km: float, apogee_km: float) -> float | None:
 
     None when the mean altitude puts the semi-major axis at or below zero.
 
-    >>> round(kepler_period_min(309.0, 314.0), 1)  # ADM-Aeolus as registered
-    90.7
+    >>> round(kepler_period_min(309.0, 314.0), 2)  # ADM-Aeolus, registered as 80.7 min
+    90.75
     """
     semi_major_km = R_EARTH_KM + (perigee_km + apogee_km) / 2.0
     if semi_major_km <= 0.0:

@@ -109,7 +109,9 @@ def _parse_row(row: dict[str, str], path: Path, line: int) -> StateRef:
         raise fail("kind", f"{kind!r} is not one of {', '.join(STATE_KINDS)}")
     status = row["registration_convention"].strip()
     if status not in CONVENTION_STATUSES:
-        raise fail("registration_convention", f"{status!r} is not one of {', '.join(CONVENTION_STATUSES)}")
+        raise fail(
+            "registration_convention", f"{status!r} is not one of {', '.join(CONVENTION_STATUSES)}"
+        )
     raw_date = row["convention_date"].strip()
     try:
         convention_date = date.fromisoformat(raw_date) if raw_date else None
@@ -153,7 +155,9 @@ def read_states(path: Path) -> list[StateRef]:
             raise StatesTableError(f"{path}:{line}: expected {len(_COLUMNS)} fields")
         state = _parse_row(row, path, line)
         if state.code in seen:
-            raise StatesTableError(f"{path}:{line}: field 'code': {state.code} repeats line {seen[state.code]}")
+            raise StatesTableError(
+                f"{path}:{line}: field 'code': {state.code} repeats line {seen[state.code]}"
+            )
         seen[state.code] = line
         for gcat in state.gcat_codes:
             if gcat in gcat_owner:
