@@ -5,6 +5,8 @@ from sqlmodel import SQLModel
 from registry.accounts.models import ApiKey, User
 from registry.audit.models import AuditEntry
 from registry.documents.models import Document
+from registry.elementsets.models import ElementSetRow, SatcatEntry
+from registry.jobs.models import ConjunctionEvent, Job, ScreeningRun
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
 from registry.states.models import State
 from registry.submissions.models import Attachment, Submission, SubmissionItem
@@ -15,9 +17,14 @@ __all__ = [
     "ApiKey",
     "Attachment",
     "AuditEntry",
+    "ConjunctionEvent",
     "Document",
+    "ElementSetRow",
+    "Job",
     "ObjectVersion",
     "Registration",
+    "SatcatEntry",
+    "ScreeningRun",
     "SpaceObject",
     "State",
     "Submission",

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from orbit.read import read_elements
 from registry import validation
 from registry.accounts.principal import SYSTEM
 from registry.audit import chain
@@ -23,12 +24,16 @@ from registry.db import Database
 from registry.demo.register import CREDIT, DEMO_REGISTER, DemoRecord, load_demo_register
 from registry.documents.models import Document
 from registry.documents.symbols import parse_symbol
+from registry.elementsets import service as elementsets
+from registry.elementsets.models import ElementSetRow
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
 from registry.objects.records import diff_records
 from registry.settings import Settings
 from registry.states.models import State
 
 Progress = Callable[[str], None]
+#: CelesTrak's "active" group, shipped so that orbit features work offline (credit: CelesTrak).
+DEMO_CATALOG = DEMO_REGISTER.with_name("celestrak-gp-active-2026-07-10.csv.gz")
 _BATCH = 2000
 
 
@@ -304,6 +309,28 @@ async def ensure_demo(settings: Settings, progress: Progress = lambda _: None) -
                     },
                 )
                 loaded = True
+            if await session.scalar(sa.select(ElementSetRow.id).limit(1)) is None:
+                progress(
+                    f"loading element sets from {DEMO_CATALOG.name} (CelesTrak, https://celestrak.org)"
+                )
+                parsed = read_elements(DEMO_CATALOG)
+                stored = await elementsets.store(
+                    session, parsed.elements, f"celestrak:{DEMO_CATALOG.name}"
+                )
+                await chain.append(
+                    session,
+                    actor=SYSTEM.ref,
+                    role=SYSTEM.role,
+                    action="elementsets.import",
+                    entity="element_sets",
+                    entity_id="demo",
+                    details={
+                        "file": DEMO_CATALOG.name,
+                        "stored": stored.stored,
+                        "matched": stored.matched,
+                        "issues": len(parsed.issues),
+                    },
+                )
         async with db.writer() as session:
             existing = set((await session.execute(sa.select(User.email))).scalars())
             for email, role, state in DEMO_ACCOUNTS:

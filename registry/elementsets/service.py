@@ -1,0 +1,108 @@
+"""Storing element sets, matching them to register objects, and reading an object's history."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from orbit.elements import ElementSet
+from registry.elementsets.models import ElementSetRow
+from registry.objects.models import SpaceObject
+from registry.types import utcnow
+
+#: ElementSet fields stored as columns (the rest, source and record, describe the file).
+_ELEMENT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ElementSet) if f.name not in ("source", "record")
+)
+_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    received: int
+    stored: int
+    duplicates: int
+    matched: int
+    newest_epoch: datetime | None
+
+
+async def store(session: AsyncSession, elements: Iterable[ElementSet], source: str) -> StoreResult:
+    """Keep every element set not seen before (same NORAD id and epoch), then match them."""
+    received = list(elements)
+    keys = {(e.norad_id, e.epoch) for e in received}
+    seen: set[tuple[int, datetime]] = set()
+    ids = sorted({k[0] for k in keys})
+    for start in range(0, len(ids), 1000):
+        rows = await session.execute(
+            sa.select(ElementSetRow.norad_id, ElementSetRow.epoch).where(
+                ElementSetRow.norad_id.in_(ids[start : start + 1000])
+            )
+        )
+        seen.update((n, e) for n, e in rows if (n, e) in keys)
+    now = utcnow()
+    fresh: dict[tuple[int, datetime], dict[str, object]] = {}
+    for es in received:
+        key = (es.norad_id, es.epoch)
+        if key not in seen and key not in fresh:
+            fresh[key] = {
+                **{name: getattr(es, name) for name in _ELEMENT_FIELDS},
+                "source": source,
+                "received_at": now,
+            }
+    rows_to_insert = list(fresh.values())
+    for start in range(0, len(rows_to_insert), _BATCH):
+        await session.execute(sa.insert(ElementSetRow), rows_to_insert[start : start + _BATCH])
+    matched = await match_objects(session)
+    newest = max((e.epoch for e in received), default=None)
+    return StoreResult(
+        len(received), len(rows_to_insert), len(received) - len(rows_to_insert), matched, newest
+    )
+
+
+async def match_objects(session: AsyncSession) -> int:
+    """Attach unmatched element sets to objects: by international designator, else NORAD id."""
+    by_designator = (
+        sa.select(SpaceObject.id)
+        .where(SpaceObject.international_designator == ElementSetRow.designator)
+        .scalar_subquery()
+    )
+    await session.execute(
+        sa.update(ElementSetRow)
+        .where(ElementSetRow.object_id.is_(None), ElementSetRow.designator.is_not(None))
+        .values(object_id=by_designator)
+        .execution_options(synchronize_session=False)
+    )
+    by_norad = (
+        sa.select(sa.func.min(SpaceObject.id))
+        .where(SpaceObject.norad_id == ElementSetRow.norad_id)
+        .scalar_subquery()
+    )
+    await session.execute(
+        sa.update(ElementSetRow)
+        .where(ElementSetRow.object_id.is_(None))
+        .values(object_id=by_norad)
+        .execution_options(synchronize_session=False)
+    )
+    return (
+        await session.scalar(sa.select(sa.func.count()).where(ElementSetRow.object_id.is_not(None)))
+        or 0
+    )
+
+
+def to_element_set(row: ElementSetRow) -> ElementSet:
+    return ElementSet(**{name: getattr(row, name) for name in _ELEMENT_FIELDS}, source=row.source)
+
+
+async def for_object(session: AsyncSession, object_id: int) -> list[ElementSet]:
+    """Every element set of one object, oldest first."""
+    rows = await session.execute(
+        sa.select(ElementSetRow)
+        .where(ElementSetRow.object_id == object_id)
+        .order_by(ElementSetRow.epoch)
+    )
+    return [to_element_set(r) for r in rows.scalars()]

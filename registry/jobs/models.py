@@ -1,0 +1,80 @@
+"""Analysis jobs (screening, fetches, re-scoring) and their stored results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from registry.types import JSONType, UTCDateTime, utcnow
+
+JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        sa.CheckConstraint(f"state IN {JOB_STATES!r}", name="state"),
+        sa.Index("ix_jobs_state_created", "state", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    state: str = Field(default="queued", max_length=20)
+    progress: float = 0.0
+    message: str | None = Field(default=None, max_length=500)
+    #: The newest input data the job used (element-set epochs, fetch times).
+    data_as_of: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    error: str | None = Field(default=None, max_length=4000)
+    requested_by: str = Field(default="system", max_length=60)
+    worker: str | None = Field(default=None, max_length=120)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ScreeningRun(SQLModel, table=True):
+    """A stored conjunction screening: its parameters and when its data was taken."""
+
+    __tablename__ = "screening_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = Field(default=None, foreign_key="jobs.id")
+    start: datetime = Field(sa_type=UTCDateTime)
+    hours: float
+    threshold_km: float
+    objects: int
+    events: int
+    capture_kms: float | None = None
+    data_as_of: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    source: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class ConjunctionEvent(SQLModel, table=True):
+    __tablename__ = "conjunction_events"
+    __table_args__ = (
+        sa.Index("ix_conjunction_events_run_a", "run_id", "norad_a"),
+        sa.Index("ix_conjunction_events_run_b", "run_id", "norad_b"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="screening_runs.id")
+    kind: str = Field(max_length=10)  # encounter | proximity
+    norad_a: int = Field(sa_type=sa.BigInteger)
+    norad_b: int = Field(sa_type=sa.BigInteger)
+    tca: datetime = Field(sa_type=UTCDateTime)
+    start: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    miss_km: float
+    vrel_kms: float
+    radial_km: float
+    intrack_km: float
+    crosstrack_km: float
+    pc: float | None = None
+    pc_method: str | None = Field(default=None, max_length=60)
