@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +91,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield request.getfixturevalue("postgres_ready")
 
 
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[object]:
-    from registry.db import Database
-
-    database = Database(_settings(database_url))
+async def _truncate(database: Any) -> None:
     if database.engine.dialect.name == "postgresql":
         async with database.engine.begin() as conn:
             tables = [
@@ -111,5 +107,39 @@ async def db(database_url: str) -> AsyncIterator[object]:
                 await conn.execute(
                     sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
                 )
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[object]:
+    from registry.db import Database
+
+    database = Database(_settings(database_url))
+    await _truncate(database)
     yield database
     await database.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database holding the demo register, loaded once per backend for a whole test module.
+
+    Tests on it only read: the PostgreSQL database is shared and truncated by the next module.
+    """
+    from registry.db import Database
+    from registry.demo.load import ensure_demo
+
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("demo") / "register.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_ready")
+
+    async def load() -> None:
+        database = Database(_settings(url))
+        await _truncate(database)
+        await database.dispose()
+        await ensure_demo(_settings(url))
+
+    asyncio.run(load())
+    return url
