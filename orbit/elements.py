@@ -8,7 +8,7 @@ ordinary integer outside it.
 
 >>> es = ElementSet(
 ...     norad_id=25544, designator="1998-067A", name="ISS (ZARYA)",
-...     epoch=datetime(2019, 12, 9, 16, 38, 29, 363424, tzinfo=timezone.utc),
+...     epoch=datetime(2019, 12, 9, 16, 38, 29, 363424, tzinfo=UTC),
 ...     mean_motion=15.50103472, eccentricity=0.0007417, inclination_deg=51.6439,
 ...     raan_deg=211.2001, arg_perigee_deg=17.6667, mean_anomaly_deg=85.6398,
 ...     bstar=3.8792e-05, mean_motion_dot=1.764e-05, mean_motion_ddot=0.0)
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sgp4.api import WGS72, Satrec
 
@@ -33,8 +33,11 @@ TWO_PI = 2.0 * math.pi
 
 #: Julian date of 1949-12-31 00:00 UTC, the origin of ``Satrec.sgp4init`` epochs.
 _JD_1949_12_31 = 2433281.5
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _JD_UNIX_EPOCH = 2440587.5
+
+#: Minutes per radian of revolution, the divisor twoline2rv uses for rev/day.
+_XPDOTP = MINUTES_PER_DAY / TWO_PI
 
 #: Highest catalog number that a ``Satrec`` (and a TLE, through Alpha-5) can carry.
 MAX_SATREC_NUMBER = 339_999
@@ -72,10 +75,9 @@ class ElementSet:
     @property
     def epoch_jd(self) -> tuple[float, float]:
         """The epoch as a (whole, fraction) Julian date pair, as sgp4 wants it."""
+        # Whole days and the time of day apart: one float sum of both loses ~2e-12 day.
         delta = self.epoch - _UNIX_EPOCH
-        days = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400.0
-        whole = math.floor(days) + _JD_UNIX_EPOCH
-        return whole, days - math.floor(days)
+        return delta.days + _JD_UNIX_EPOCH, (delta.seconds + delta.microseconds / 1e6) / 86400.0
 
     def to_satrec(self) -> Satrec:
         """Initialise an SGP4 ``Satrec`` from these elements (WGS-72, improved mode).
@@ -89,15 +91,16 @@ class ElementSet:
             WGS72,
             "i",
             self.norad_id if 0 <= self.norad_id <= MAX_SATREC_NUMBER else 0,
-            (whole - _JD_1949_12_31) + fraction,
+            # Rounded exactly as Satrec.twoline2rv rounds them, so both propagate identically.
+            (whole + fraction) - _JD_1949_12_31,
             self.bstar,
-            self.mean_motion_dot * TWO_PI / MINUTES_PER_DAY**2,
-            self.mean_motion_ddot * TWO_PI / MINUTES_PER_DAY**3,
+            self.mean_motion_dot / (_XPDOTP * MINUTES_PER_DAY),
+            self.mean_motion_ddot / (_XPDOTP * MINUTES_PER_DAY * MINUTES_PER_DAY),
             self.eccentricity,
             math.radians(self.arg_perigee_deg),
             math.radians(self.inclination_deg),
             math.radians(self.mean_anomaly_deg),
-            self.mean_motion * TWO_PI / MINUTES_PER_DAY,
+            self.mean_motion / _XPDOTP,
             math.radians(self.raan_deg),
         )
         # sgp4init rounds the epoch through one float; restore the exact split.

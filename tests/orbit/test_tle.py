@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from sgp4.api import Satrec
@@ -169,11 +168,6 @@ def test_to_satrec_propagates_like_twoline2rv_from_the_epoch(relative: str) -> N
     assert worst < 1e-6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ElementSet.epoch_jd (orbit/elements.py) loses ~2e-12 day in its float sum; "
-    "positions at the same Julian date then differ by up to 1.5e-6 km. Fix reported to the lead.",
-)
 def test_to_satrec_propagates_like_twoline2rv_at_the_same_dates() -> None:
     relative = "catalog/full-catalog-3le-2022-01-22.txt"
     worst = 0.0
@@ -234,16 +228,6 @@ def test_verification_set_rejects_exactly_the_hand_edited_cases() -> None:
             case,
             rows,
             id=f"{number}-{case}",
-            marks=[
-                pytest.mark.xfail(
-                    strict=True,
-                    reason="needs the orbit/elements.py to_satrec fix (epoch and mean motion "
-                    "rounded as twoline2rv does); this eccentricity-0.97 SDP4 case amplifies "
-                    "one ulp to 4e-6 km",
-                )
-            ]
-            if number == 23333
-            else [],
         )
         for number, case, rows in _verification_cases()
         if number not in _EDITED_CASES
@@ -521,6 +505,7 @@ def test_format_reproduces_celestrak_style_lines_exactly(relative: str) -> None:
 @pytest.mark.parametrize("relative", sorted(CATALOGS))
 def test_format_then_parse_gives_back_the_same_element_set(relative: str) -> None:
     for es, _, _ in _pairs(relative, every=13):
+        assert es.source is not None and es.record is not None
         again = parse_tle(*format_tle(es), name=es.name, source=es.source, line_number=es.record)
         assert again == es
 
