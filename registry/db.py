@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from registry.changes import CHANNEL, ChangeWatch
 from registry.settings import Settings, get_settings
 
 
@@ -74,6 +75,7 @@ class Database:
             self.engine.execution_options(sqlite_immediate=True) if self.is_sqlite else self.engine
         )
         self._writer = async_sessionmaker(write_bind, expire_on_commit=False)
+        self.changes = ChangeWatch()
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
@@ -83,10 +85,27 @@ class Database:
     @asynccontextmanager
     async def writer(self) -> AsyncIterator[AsyncSession]:
         """One write transaction: committed when the block ends, rolled back on any error."""
-        async with self._writer() as session, session.begin():
-            yield session
+        try:
+            async with self._writer() as session, session.begin():
+                yield session
+                if not self.is_sqlite:
+                    # Delivered to every listener when, and only if, the transaction commits.
+                    await session.execute(text(f"NOTIFY {CHANNEL}"))
+        finally:
+            # Also after a rollback: a generation moved too often costs a cache miss, never a stale read.
+            self.changes.bump()
+
+    async def watch_changes(self) -> None:
+        """Follow commits made by other processes (see registry.changes)."""
+        url = self.engine.url
+        if self.is_sqlite:
+            await self.changes.start(url.database or "", "sqlite")
+        else:
+            plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            await self.changes.start(plain, "postgresql")
 
     async def dispose(self) -> None:
+        await self.changes.stop()
         await self.engine.dispose()
 
 

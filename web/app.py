@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -17,6 +18,10 @@ from web.api.objects import ObjectController
 from web.api.reference import AuditController, DocumentController, StateController, health, ready
 from web.api.submissions import ACTION_HANDLERS, AmendmentController, SubmissionController
 from web.auth import PrincipalMiddleware
+from web.cache import ResponseCache
+from web.headers import SecurityHeadersMiddleware
+from web.pages import page_router, static_router
+from web.pages.rendering import template_config
 from web.problems import EXCEPTION_HANDLERS
 
 
@@ -27,11 +32,15 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db = database or Database(settings)
         app.state.db = db
+        app.state.response_cache = ResponseCache()
+        await db.watch_changes()
         try:
             yield
         finally:
             if database is None:
                 await db.dispose()
+            else:
+                await db.changes.stop()
 
     return Litestar(
         route_handlers=[
@@ -44,9 +53,21 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             SubmissionController,
             AmendmentController,
             *ACTION_HANDLERS,
+            page_router(),
+            static_router(),
         ],
         lifespan=[lifespan],
-        middleware=[DefineMiddleware(PrincipalMiddleware, exclude=["^/health$", "^/schema"])],
+        middleware=[
+            SecurityHeadersMiddleware,
+            DefineMiddleware(PrincipalMiddleware, exclude=["^/health$", "^/schema", "^/static/"]),
+        ],
+        template_config=template_config(),
+        # Browser forms and htmx requests carry the token; Bearer-key API calls are exempt.
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_samesite="lax",
+            exclude=["^/api/", "^/health$", "^/ready$", "^/schema", "^/static/"],
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="spacereg",

@@ -53,9 +53,24 @@ async def record_of(session: AsyncSession, obj: SpaceObject) -> dict[str, Any]:
 
 
 async def get_record(session: AsyncSession, designator: str) -> dict[str, Any]:
-    obj = await find_object(session, designator)
-    record = await record_of(session, obj)
-    record["version"] = obj.version
+    """The current record: the snapshot of the object's latest version (one indexed query)."""
+    row = (
+        await session.execute(
+            sa.select(ObjectVersion.snapshot, SpaceObject.version)
+            .join(
+                ObjectVersion,
+                sa.and_(
+                    ObjectVersion.object_id == SpaceObject.id,
+                    ObjectVersion.number == SpaceObject.version,
+                ),
+            )
+            .where(SpaceObject.international_designator == designator)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"no object with designator {designator}")
+    record = dict(row.snapshot)
+    record["version"] = row.version
     return record
 
 
@@ -169,37 +184,47 @@ def _ordered(stmt: sa.Select[Any], sort: str) -> sa.Select[Any]:
     return stmt.order_by(column.desc() if descending else column.asc(), SpaceObject.id)
 
 
+def _page(query: ObjectQuery, limit: int, offset: int) -> sa.Select[Any]:
+    ordered = _ordered(_filtered(query), query.sort).limit(limit).offset(offset)
+    objects = ordered.subquery()
+    column = objects.c[SORTS[query.sort.lstrip("-")].key]
+    order = column.desc() if query.sort.startswith("-") else column.asc()
+    return (
+        sa.select(ObjectVersion.snapshot, objects.c.version)
+        .join(
+            objects,
+            sa.and_(
+                ObjectVersion.object_id == objects.c.id, ObjectVersion.number == objects.c.version
+            ),
+        )
+        .order_by(order, objects.c.id)
+    )
+
+
+def _records(rows: Any) -> list[dict[str, Any]]:
+    return [{**snapshot, "version": version} for snapshot, version in rows]
+
+
 async def list_records(
     session: AsyncSession, query: ObjectQuery
 ) -> tuple[int, list[dict[str, Any]]]:
-    stmt = _filtered(query)
-    total = await session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    page_stmt = (
-        _ordered(stmt, query.sort).limit(query.page_size).offset((query.page - 1) * query.page_size)
+    total = (
+        await session.scalar(sa.select(sa.func.count()).select_from(_filtered(query).subquery()))
+        or 0
     )
-    objects = list((await session.execute(page_stmt)).scalars())
-    regs = await registrations_of(session, [o.id for o in objects if o.id is not None])
-    records = []
-    for obj in objects:
-        record = object_record(obj, regs[obj.id or 0])
-        record["version"] = obj.version
-        records.append(record)
-    return total, records
+    rows = await session.execute(_page(query, query.page_size, (query.page - 1) * query.page_size))
+    return total, _records(rows)
 
 
 async def stream_records(
     session: AsyncSession, query: ObjectQuery, batch: int = 1000
 ) -> AsyncIterator[dict[str, Any]]:
     """Every matching record, in batches, for exports that must not hold the register in memory."""
-    stmt = _ordered(_filtered(query), query.sort)
     offset = 0
     while True:
-        objects = list((await session.execute(stmt.limit(batch).offset(offset))).scalars())
-        if not objects:
+        records = _records(await session.execute(_page(query, batch, offset)))
+        if not records:
             return
-        regs = await registrations_of(session, [o.id for o in objects if o.id is not None])
-        for obj in objects:
-            record = object_record(obj, regs[obj.id or 0])
-            record["version"] = obj.version
+        for record in records:
             yield record
         offset += batch

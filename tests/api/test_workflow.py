@@ -302,3 +302,24 @@ async def test_concurrent_publications_get_distinct_numbers(
     async with db.reader() as session:
         assert (await chain.verify(session)).ok
         assert await session.scalar(sa.select(sa.func.count()).select_from(SpaceObject)) == 6
+
+
+async def test_lookup_equals_live_record_after_each_change(
+    client: Client, db: Database, fra: Headers, deu: Headers, reviewer: Headers
+) -> None:
+    from registry.objects import service
+
+    await publish_flow(client, fra, reviewer, sat("2025-030A"))
+    await publish_flow(
+        client,
+        deu,
+        reviewer,
+        sat("2025-030A", launching_states=[{"state": "DEU", "role": "procured"}]),
+    )
+    async with db.reader() as session:
+        obj = await service.find_object(session, "2025-030A")
+        live = await service.record_of(session, obj)
+        stored = await service.get_record(session, "2025-030A")
+    assert stored.pop("version") == 2
+    assert stored == live
+    assert [r["state"] for r in stored["registrations"]] == ["DEU", "FRA"]

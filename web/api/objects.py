@@ -12,7 +12,9 @@ from litestar.response import Stream
 
 from registry.objects import service
 from registry.objects.schemas import Status
-from web.api.common import csv_response, page_body, with_etag
+from registry.versioning import etag
+from web.api.common import csv_response, page_body
+from web.cache import cached_json
 from web.deps import database
 
 CSV_COLUMNS = (
@@ -101,17 +103,25 @@ class ObjectController(Controller):
                         yield csv_row(record)
 
             return csv_response(CSV_COLUMNS, rows(), "objects.csv")
-        async with db.reader() as session:
-            total, records = await service.list_records(session, query)
-        return Response(page_body(total, page, page_size, records))
+
+        async def produce() -> tuple[Any, dict[str, str]]:
+            async with db.reader() as session:
+                total, records = await service.list_records(session, query)
+            return page_body(total, page, page_size, records), {}
+
+        return await cached_json(request, produce)
 
     @get("/{designator:str}", operation_id="get_object", summary="One object's current record")
     async def get_object(
         self, request: Request[Any, Any, Any], designator: FromPath[str]
     ) -> Response[Any]:
-        async with database(request).reader() as session:
-            record = await service.get_record(session, designator)
-        return with_etag(record, record["version"])
+
+        async def produce() -> tuple[Any, dict[str, str]]:
+            async with database(request).reader() as session:
+                record = await service.get_record(session, designator)
+            return record, {"ETag": etag(record["version"])}
+
+        return await cached_json(request, produce)
 
     @get(
         "/{designator:str}/history",
@@ -120,6 +130,9 @@ class ObjectController(Controller):
     )
     async def get_history(
         self, request: Request[Any, Any, Any], designator: FromPath[str]
-    ) -> list[dict[str, Any]]:
-        async with database(request).reader() as session:
-            return await service.history(session, designator)
+    ) -> Response[Any]:
+        async def produce() -> tuple[Any, dict[str, str]]:
+            async with database(request).reader() as session:
+                return await service.history(session, designator), {}
+
+        return await cached_json(request, produce)

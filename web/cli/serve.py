@@ -13,21 +13,29 @@ HOST = click.option("--host", default="127.0.0.1", show_default=True)
 PORT = click.option("--port", default=8000, show_default=True, type=int)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+LOG_LEVELS = click.Choice(["critical", "error", "warning", "info", "debug"])
+
+
+def _serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
     uvicorn.run(
-        "web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=True,
     )
 
 
 @click.command("serve")
 @HOST
 @PORT
-@click.option(
-    "--workers", default=1, show_default=True, type=int, help="Worker processes (PostgreSQL)"
-)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes")
+@click.option("--log-level", default="info", show_default=True, type=LOG_LEVELS)
+def serve(host: str, port: int, workers: int, log_level: str) -> None:
     """Serve the register (API and pages)."""
-    _serve(host, port, workers)
+    _serve(host, port, workers, log_level)
 
 
 @click.command("demo")
