@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from registry.accounts.models import ApiKey, User
 from registry.audit.models import AuditEntry
+from registry.compliance_store.models import ComplianceScore, ObjectLifetime, QuestionnaireAnswer  # noqa: F401
 from registry.documents.models import Document
 from registry.elementsets.models import ElementSetRow, SatcatEntry
 from registry.jobs.models import ConjunctionEvent, Job, ScreeningRun

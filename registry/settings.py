@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     #: Seconds a SQLite writer waits for the lock before giving up.
     sqlite_busy_timeout_s: float = 30.0
     db_pool_size: int = 10
+    #: Never reach outside services (tests, air-gapped installations).
+    offline: bool = False
+    #: Run queued jobs inside the web process (the demo's single-process set-up).
+    inprocess_worker: bool = False
 
     @property
     def async_database_url(self) -> str:

@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+# Tests never reach outside services (the demo would otherwise queue a CelesTrak refresh).
+os.environ["SPACEREG_OFFLINE"] = "1"
+
 #: ../shared/data beside the checkout (CI has it there); SPACEREG_SHARED_DATA overrides.
 SHARED_DATA = Path(
     os.environ.get("SPACEREG_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,13 +14,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from registry.db import Database
+from registry.jobs.worker import run_worker
 from registry.settings import Settings, get_settings
+from web.api.jobs import JobController
 from web.api.objects import ObjectController
 from web.api.reference import AuditController, DocumentController, StateController, health, ready
 from web.api.submissions import ACTION_HANDLERS, AmendmentController, SubmissionController
 from web.auth import PrincipalMiddleware
 from web.cache import ResponseCache
 from web.headers import SecurityHeadersMiddleware
+from web.jobs import HANDLERS
 from web.pages import page_router, static_router
 from web.pages.rendering import template_config
 from web.problems import EXCEPTION_HANDLERS
@@ -34,9 +38,18 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.state.db = db
         app.state.response_cache = ResponseCache()
         await db.watch_changes()
+        stop = asyncio.Event()
+        worker = (
+            asyncio.create_task(run_worker(db, HANDLERS, stop=stop))
+            if settings.inprocess_worker
+            else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await worker
             if database is None:
                 await db.dispose()
             else:
@@ -52,6 +65,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             AuditController,
             SubmissionController,
             AmendmentController,
+            JobController,
             *ACTION_HANDLERS,
             page_router(),
             static_router(),

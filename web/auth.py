@@ -12,6 +12,8 @@ from registry.accounts import service as accounts
 from registry.accounts.principal import PUBLIC, Principal
 from registry.db import Database
 from registry.errors import Forbidden, Unauthenticated
+from web.sessions import COOKIE as SESSION_COOKIE
+from web.sessions import SessionCodec, principal_for_session
 
 security_log = logging.getLogger("spacereg.security")
 
@@ -24,6 +26,8 @@ class PrincipalMiddleware(AbstractAuthenticationMiddleware):
     ) -> AuthenticationResult:
         header = connection.headers.get("authorization")
         if not header:
+            if not connection.url.path.startswith("/api/"):
+                return await _session_principal(connection)
             return AuthenticationResult(user=PUBLIC, auth=None)
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
@@ -38,6 +42,21 @@ class PrincipalMiddleware(AbstractAuthenticationMiddleware):
             )
             raise Unauthenticated("invalid or revoked API key")
         return AuthenticationResult(user=principal, auth=secret[:10])
+
+
+async def _session_principal(
+    connection: ASGIConnection[Any, Any, Any, Any],
+) -> AuthenticationResult:
+    """Pages (never ``/api/``, which stays Bearer-only) know the user from the session cookie."""
+    data = SessionCodec(connection.app.state.db.settings.secret_key).decode(
+        connection.cookies.get(SESSION_COOKIE)
+    )
+    if data is None:
+        return AuthenticationResult(user=PUBLIC, auth=None)
+    db: Database = connection.app.state.db
+    async with db.reader() as session:
+        principal = await principal_for_session(session, data)
+    return AuthenticationResult(user=principal or PUBLIC, auth=None)
 
 
 def require_login(principal: Principal) -> Principal:

@@ -17,6 +17,9 @@ COMMANDS: dict[str, str] = {
     "users": "web.cli.accounts:users",
     "keys": "web.cli.accounts:keys",
     "audit": "web.cli.audit:command",
+    "worker": "web.cli.worker:command",
+    "fetch": "web.cli.fetch:command",
+    "score": "web.cli.score:command",
 }
 
 

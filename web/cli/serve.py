@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 import uvicorn
 
 from registry import migrate
-from registry.settings import get_settings
+from registry.settings import Settings, get_settings
 from web.cli.common import fail, run
 
 HOST = click.option("--host", default="127.0.0.1", show_default=True)
@@ -14,6 +16,19 @@ PORT = click.option("--port", default=8000, show_default=True, type=int)
 
 
 LOG_LEVELS = click.Choice(["critical", "error", "warning", "info", "debug"])
+
+
+async def queue_refresh(settings: Settings) -> None:
+    from registry.db import Database
+    from registry.jobs import service
+
+    db = Database(settings)
+    try:
+        async with db.writer() as session:
+            await service.enqueue(session, "fetch-celestrak", {"group": "active"}, "demo")
+            await service.enqueue(session, "fetch-satcat", {}, "demo")
+    finally:
+        await db.dispose()
 
 
 def _serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
@@ -52,5 +67,9 @@ def demo(host: str, port: int) -> None:
         fail(f"could not prepare the database: {exc}")
     summary = run(ensure_demo(settings, progress=lambda msg: click.echo(msg, err=True)))
     click.echo(summary.describe())
+    if not settings.offline:
+        # Refreshed in the background by the in-process worker; a failure is logged, never fatal.
+        run(queue_refresh(settings))
+    os.environ["SPACEREG_INPROCESS_WORKER"] = "1"
     click.echo(f"serving on http://{host}:{port}")
     _serve(host, port, 1)

@@ -1,0 +1,1 @@
+"""Stored compliance inputs and results: lifetimes, scores, questionnaire answers."""

@@ -1,0 +1,92 @@
+"""The job queue: claims go to exactly one worker, outcomes are recorded, failures never kill it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+from registry.db import Database
+from registry.elementsets import fetch
+from registry.elementsets.models import ElementSetRow, SatcatEntry
+from registry.jobs import service
+from registry.jobs.models import Job
+from registry.jobs.worker import JobContext, Outcome, run_one
+from registry.settings import Settings
+
+RECORDED = Path(__file__).resolve().parents[1] / "orbit" / "clients" / "recorded"
+
+
+async def ok(ctx: JobContext) -> Outcome:
+    await ctx.progress(0.5, "halfway")
+    return Outcome({"echo": ctx.params["x"]})
+
+
+async def broken(ctx: JobContext) -> Outcome:
+    raise RuntimeError("the input was bad")
+
+
+async def test_jobs_run_and_failures_are_recorded(db: Database) -> None:
+    async with db.writer() as session:
+        first = await service.enqueue(session, "ok", {"x": 1})
+        second = await service.enqueue(session, "broken", {})
+    handlers = {"ok": ok, "broken": broken}
+    assert (await run_one(db, handlers)).id == first.id  # type: ignore[union-attr]
+    assert (await run_one(db, handlers)).id == second.id  # type: ignore[union-attr]
+    assert await run_one(db, handlers) is None
+    async with db.reader() as session:
+        done = await service.get(session, first.id or 0)
+        failed = await service.get(session, second.id or 0)
+    assert done.state == "succeeded" and done.result == {"echo": 1} and done.progress == 1.0
+    assert failed.state == "failed" and "the input was bad" in (failed.error or "")
+
+
+async def test_each_job_is_claimed_by_exactly_one_worker(db: Database) -> None:
+    async with db.writer() as session:
+        for i in range(12):
+            await service.enqueue(session, "ok", {"x": i})
+    workers = [Database(Settings(database_url=db.settings.database_url)) for _ in range(3)]
+    try:
+        claims = await asyncio.gather(
+            *(service.claim(w, f"w{i % 3}", {"ok"}) for i, w in enumerate(workers * 4))
+        )
+    finally:
+        for w in workers:
+            await w.dispose()
+    ids = [c.id for c in claims if c is not None]
+    assert len(ids) == 12 and len(set(ids)) == 12
+    async with db.reader() as session:
+        assert await session.scalar(sa.select(sa.func.count()).where(Job.state == "running")) == 12
+
+
+def _recorded(name: str) -> httpx.MockTransport:
+    body = (RECORDED / name).read_bytes()
+    return httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers={"content-type": "text/csv"})
+    )
+
+
+async def test_fetch_group_stores_and_matches_element_sets(db: Database, tmp_path: Path) -> None:
+    summary = await fetch.fetch_group(
+        db, tmp_path, "active", transport=_recorded("celestrak-gp-active.csv")
+    )
+    assert summary.records == summary.stored > 0 and not summary.from_cache
+    again = await fetch.fetch_group(
+        db, tmp_path, "active", transport=_recorded("celestrak-gp-active.csv")
+    )
+    assert again.stored == 0  # the same element sets are not stored twice
+    async with db.reader() as session:
+        assert (
+            await session.scalar(sa.select(sa.func.count()).select_from(ElementSetRow))
+            == summary.records
+        )
+
+
+async def test_fetch_satcat_replaces_the_stored_catalog(db: Database, tmp_path: Path) -> None:
+    summary = await fetch.fetch_satcat(db, tmp_path, transport=_recorded("celestrak-satcat.csv"))
+    assert summary.stored > 0
+    async with db.reader() as session:
+        iss = await session.get(SatcatEntry, 25544)
+    assert iss is not None and iss.designator == "1998-067A"

@@ -1,0 +1,82 @@
+"""Maintain the gettext catalogs: ``python -m web.i18n.catalogs extract|update|compile|check``.
+
+* ``extract``: collect every message of the pages into ``messages.pot``;
+* ``update``: merge the template into each language's ``messages.po`` (new messages empty);
+* ``compile``: write ``messages.mo`` beside each ``.po`` (optional: the app compiles in memory);
+* ``check``: report, per language, how many messages have no translation yet.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+from web.i18n import CATALOG_DIR, DEFAULT, DOMAIN, LANGUAGES
+
+ROOT = CATALOG_DIR.parents[1]
+TEMPLATE = CATALOG_DIR / f"{DOMAIN}.pot"
+KEYWORDS = ["-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "gettext", "-k", "text"]
+
+
+def _babel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract() -> None:
+    _babel(
+        "extract",
+        "-F",
+        str(CATALOG_DIR / "babel.cfg"),
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "spacereg",
+        *KEYWORDS,
+        "-o",
+        str(TEMPLATE),
+        str(ROOT / "web"),
+    )
+
+
+def update() -> None:
+    for lang in LANGUAGES:
+        if lang == DEFAULT:
+            continue
+        po = CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        command = "update" if po.exists() else "init"
+        _babel(command, "-i", str(TEMPLATE), "-d", str(CATALOG_DIR), "-l", lang, "-D", DOMAIN)
+
+
+def compile_all() -> None:
+    _babel("compile", "-d", str(CATALOG_DIR), "-D", DOMAIN, "--statistics")
+
+
+def missing(lang: str) -> list[str]:
+    po = CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    return [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+
+
+def check() -> int:
+    for lang in LANGUAGES:
+        if lang != DEFAULT:
+            print(f"{lang}: {len(missing(lang))} untranslated")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    commands = {"extract": extract, "update": update, "compile": compile_all}
+    if len(argv) != 1 or argv[0] not in (*commands, "check"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    if argv[0] == "check":
+        return check()
+    commands[argv[0]]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

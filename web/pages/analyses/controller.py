@@ -1,0 +1,111 @@
+"""Analyses: the latest conjunction screening (events, histograms, most involved objects)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import sqlalchemy as sa
+from litestar import Controller, Request, get
+from litestar.response import Stream, Template
+
+from registry.jobs.models import ConjunctionEvent, ScreeningRun
+from registry.objects.models import SpaceObject
+from web import charts
+from web.api.common import csv_stream
+from web.deps import database
+from web.pages.rendering import Export, localizer, render
+
+EVENT_COLUMNS = (
+    "norad_a",
+    "norad_b",
+    "tca",
+    "miss_km",
+    "vrel_kms",
+    "radial_km",
+    "intrack_km",
+    "crosstrack_km",
+    "pc",
+    "pc_method",
+)
+SHOWN_EVENTS = 100
+
+
+class AnalysesPage(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get(
+        "/analyses",
+    )
+    async def analyses(self, request: Request[Any, Any, Any]) -> Template | Stream:
+        db = database(request)
+        async with db.reader() as session:
+            run = await session.scalar(
+                sa.select(ScreeningRun).order_by(ScreeningRun.id.desc()).limit(1)
+            )
+            events = []
+            if run is not None:
+                events = list(
+                    (
+                        await session.execute(
+                            sa.select(ConjunctionEvent)
+                            .where(ConjunctionEvent.run_id == run.id)
+                            .order_by(ConjunctionEvent.miss_km)
+                        )
+                    ).scalars()
+                )
+            counts = Counter(n for e in events for n in (e.norad_a, e.norad_b))
+            top = counts.most_common(10)
+            names = {}
+            if top:
+                names = {
+                    n: (d, name)
+                    for n, d, name in (
+                        await session.execute(
+                            sa.select(
+                                SpaceObject.norad_id,
+                                SpaceObject.international_designator,
+                                SpaceObject.name,
+                            ).where(SpaceObject.norad_id.in_([n for n, _ in top]))
+                        )
+                    ).all()
+                }
+        if request.query_params.get("format") == "csv":
+
+            async def rows() -> AsyncIterator[dict[str, Any]]:
+                for e in events:
+                    yield {c: getattr(e, c) for c in EVENT_COLUMNS}
+
+            return Export(
+                csv_stream(EVENT_COLUMNS, rows()),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="screening.csv"'},
+            )
+        ui = localizer(request)
+        figures = []
+        if events:
+            figures = [
+                await charts.histogram(
+                    [e.miss_km for e in events],
+                    title=ui.gettext("Miss distance of the close approaches"),
+                    x_label=ui.gettext("Miss distance (km)"),
+                    count_label=ui.gettext("Close approaches"),
+                ),
+                await charts.histogram(
+                    [e.vrel_kms for e in events],
+                    title=ui.gettext("Relative speed at closest approach"),
+                    x_label=ui.gettext("Relative speed (km/s)"),
+                    count_label=ui.gettext("Close approaches"),
+                ),
+            ]
+        return render(
+            request,
+            "analyses/analyses.html",
+            run=run,
+            events=events[:SHOWN_EVENTS],
+            total_events=len(events),
+            figures=figures,
+            top=[(n, c, *names.get(n, (None, None))) for n, c in top],
+        )

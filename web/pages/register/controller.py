@@ -1,0 +1,166 @@
+"""Public register pages: search (with CSV/JSON export), object pages, UN documents."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Stream, Template
+
+from registry.documents import service as documents
+from registry.objects.schemas import STATUSES
+from registry.submissions.models import Submission, SubmissionItem
+from web import charts
+from web.api.common import csv_stream
+from web.api.objects import CSV_COLUMNS, csv_row
+from web.deps import database
+from web.pages.register import object_view, search
+from web.pages.rendering import Export, localizer, render
+from web.problems import problem
+
+PROCESSING = ("submitted", "under_review", "accepted")
+
+
+def _export(form: search.SearchForm, request: Request[Any, Any, Any]) -> Stream:
+    db = database(request)
+
+    async def records() -> AsyncIterator[dict[str, Any]]:
+        async with db.reader() as session:
+            async for record in search.stream(session, form):
+                yield record
+
+    if form.fmt == "csv":
+
+        async def rows() -> AsyncIterator[dict[str, Any]]:
+            async for record in records():
+                yield csv_row(record)
+
+        return Export(
+            csv_stream(CSV_COLUMNS, rows()),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="objects.csv"'},
+        )
+
+    async def json_array() -> AsyncIterator[str]:
+        yield "["
+        first = True
+        async for record in records():
+            yield ("" if first else ",\n") + json.dumps(record, ensure_ascii=False)
+            first = False
+        yield "]\n"
+
+    return Export(json_array(), media_type="application/json")
+
+
+class RegisterPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get(
+        "/objects",
+    )
+    async def objects(self, request: Request[Any, Any, Any]) -> Template | Stream | Any:
+        form = search.SearchForm.parse(dict(request.query_params))
+        if form.fmt != "html":
+            if form.errors:
+                name, reason = next(iter(form.errors.items()))
+                return problem(
+                    400,
+                    "Bad request",
+                    f"query parameter {name}: {reason}",
+                    errors=[{"field": k, "message": v} for k, v in form.errors.items()],
+                )
+            return _export(form, request)
+        async with database(request).reader() as session:
+            total, records = await search.run(session, form)
+        pages = max(1, -(-total // form.query.page_size))
+        return render(
+            request,
+            "register/search.html",
+            form=form,
+            total=total,
+            records=records,
+            pages=pages,
+            statuses=STATUSES,
+            regimes=search.REGIMES,
+            sorts=search.SORTS,
+            page_sizes=search.PAGE_SIZES,
+        )
+
+    @get("/objects/{designator:str}")
+    async def object_page(
+        self, request: Request[Any, Any, Any], designator: FromPath[str]
+    ) -> Template:
+        async with database(request).reader() as session:
+            page = await object_view.load(session, designator)
+        ui = localizer(request)
+        figure = None
+        if page.element_sets:
+            frame = pl.DataFrame(
+                {
+                    "epoch": [es.epoch for es in page.element_sets],
+                    "apogee_km": [f.apogee_km for f in page.facts],
+                    "perigee_km": [f.perigee_km for f in page.facts],
+                }
+            )
+            figure = await charts.altitude_history(
+                frame,
+                title=ui.gettext("Apogee and perigee altitude from element sets"),
+                epoch_label=ui.gettext("Epoch (UTC)"),
+                altitude_label=ui.gettext("Altitude (km)"),
+                apogee_label=ui.gettext("Apogee"),
+                perigee_label=ui.gettext("Perigee"),
+            )
+        return render(request, "register/object.html", page=page, figure=figure)
+
+    @get("/documents")
+    async def document_list(self, request: Request[Any, Any, Any]) -> Template:
+        form_page = request.query_params.get("page", "1")
+        page = int(form_page) if form_page.isdigit() and 0 < int(form_page) <= 100_000 else 1
+        state = (request.query_params.get("state") or "").strip().upper()[:20] or None
+        async with database(request).reader() as session:
+            total, docs = await documents.list_documents(
+                session, state=state, page=page, page_size=50
+            )
+            count = (
+                sa.select(sa.func.count())
+                .where(SubmissionItem.submission_id == Submission.id)
+                .scalar_subquery()
+            )
+            processing = (
+                await session.execute(
+                    sa.select(
+                        Submission.state_code,
+                        Submission.kind,
+                        Submission.status,
+                        Submission.received_at,
+                        count,
+                    )
+                    .where(Submission.status.in_(PROCESSING))
+                    .order_by(Submission.received_at, Submission.id)
+                    .limit(200)
+                )
+            ).all()
+        return render(
+            request,
+            "register/documents.html",
+            documents=docs,
+            total=total,
+            page=page,
+            pages=max(1, -(-total // 50)),
+            state=state,
+            processing=processing,
+        )
+
+    @get("/documents/{symbol:path}")
+    async def document_page(
+        self, request: Request[Any, Any, Any], symbol: FromPath[str]
+    ) -> Template:
+        async with database(request).reader() as session:
+            doc = await documents.get_document(session, symbol.lstrip("/"))
+        return render(request, "register/document.html", doc=doc)
