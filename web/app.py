@@ -16,6 +16,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from registry.db import Database
 from registry.jobs.worker import run_worker
 from registry.settings import Settings, get_settings
+from web.api.compliance import ComplianceController
 from web.api.jobs import JobController
 from web.api.objects import ObjectController
 from web.api.reference import AuditController, DocumentController, StateController, health, ready
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             SubmissionController,
             AmendmentController,
             JobController,
+            ComplianceController,
             *ACTION_HANDLERS,
             page_router(),
             static_router(),

@@ -228,3 +228,20 @@ async def stream_records(
         for record in records:
             yield record
         offset += batch
+
+
+async def orbit_checks(session: AsyncSession, designator: str) -> list[dict[str, Any]]:
+    """Declared against observed orbit for every registration of one object."""
+    from registry.objects import orbit_check
+
+    obj = await find_object(session, designator)
+    element_sets = await orbit_check.element_sets_for(session, designator, obj.norad_id)
+    record = await record_of(session, obj)
+    return [
+        {
+            "state": reg["state"],
+            "document": reg["document"],
+            **orbit_check.check(reg, element_sets, obj.launch_date),
+        }
+        for reg in record["registrations"]
+    ]

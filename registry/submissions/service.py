@@ -605,3 +605,27 @@ def submission_view(
             for i in items
         ]
     return view
+
+
+async def orbit_checks(
+    session: AsyncSession, principal: Principal, submission_id: int
+) -> list[dict[str, Any]]:
+    """Declared against observed orbit for every object of a submission the caller may see."""
+    from registry.objects import orbit_check
+
+    sub = await get(session, principal, submission_id)
+    checks_out = []
+    for item in await items_of(session, sub.id or 0):
+        data = item.data if sub.kind == "registration" else {**item.data.get("changes", {})}
+        launch = object_from_stored(item.data).launch_date if sub.kind == "registration" else None
+        element_sets = await orbit_check.element_sets_for(
+            session, item.international_designator, data.get("norad_id")
+        )
+        checks_out.append(
+            {
+                "position": item.position,
+                "international_designator": item.international_designator,
+                **orbit_check.check(data, element_sets, launch),
+            }
+        )
+    return checks_out

@@ -323,3 +323,20 @@ async def test_lookup_equals_live_record_after_each_change(
     assert stored.pop("version") == 2
     assert stored == live
     assert [r["state"] for r in stored["registrations"]] == ["DEU", "FRA"]
+
+
+async def test_submission_orbit_check_for_reviewers(
+    client: Client, fra: Headers, deu: Headers, reviewer: Headers
+) -> None:
+    sub = await create(client, fra, sat("2025-040A", nodal_period_min=80.7))
+    assert (
+        await client.get(f"/api/v1/submissions/{sub['id']}/orbit-check", headers=deu)
+    ).status_code == 404
+    sub = await act(client, fra, sub, "submit")
+    checks = (
+        await client.get(f"/api/v1/submissions/{sub['id']}/orbit-check", headers=reviewer)
+    ).json()
+    assert checks[0]["kepler"]["relative_difference"] < -0.1  # 80.7 min declared, ~94.9 min implied
+    assert (
+        checks[0]["comparison"] is None and checks[0]["reason"] == "no element sets for this object"
+    )

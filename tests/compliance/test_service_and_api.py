@@ -21,7 +21,6 @@ from registry.documents.models import Document
 from registry.elementsets.models import ElementSetRow
 from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from registry.objects.models import Registration, SpaceObject
-from web.api.compliance import ComplianceController
 from web.app import create_app
 
 NOW = datetime.now(UTC)
@@ -191,8 +190,6 @@ async def test_questionnaire_rejects_bad_input_and_other_states(seeded: Database
 @pytest.fixture
 async def client(seeded: Database) -> AsyncIterator[AsyncTestClient[Any]]:
     app = create_app(seeded.settings)
-    if "/api/v1/compliance/questionnaire" not in {r.path for r in app.routes}:
-        app.register(ComplianceController)  # until the lead registers it in web/app.py
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

@@ -103,3 +103,29 @@ async def test_current_record_is_the_latest_snapshot(demo: Database) -> None:
             stored = await service.get_record(session, obj.international_designator)
             stored.pop("version")
             assert stored == live, obj.international_designator
+
+
+async def test_declared_against_observed_on_the_demo(demo: Database) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from web.app import create_app
+
+    async with AsyncTestClient(app=create_app(demo.settings)) as client:
+        aeolus = (await client.get("/api/v1/objects/2018-066A/orbit-check")).json()
+        assert aeolus[0]["kepler"]["relative_difference"] == pytest.approx(-0.111, abs=0.002)
+        # An object registered and still observed: the comparison names the element set used.
+        async with demo.reader() as session:
+            designator = await session.scalar(
+                sa.select(SpaceObject.international_designator)
+                .join(ElementSetRow, ElementSetRow.object_id == SpaceObject.id)
+                .join(Registration, Registration.object_id == SpaceObject.id)
+                .where(
+                    Registration.apogee_km.is_not(None),
+                    SpaceObject.international_designator.like("2024-%"),
+                )
+                .limit(1)
+            )
+        checked = (await client.get(f"/api/v1/objects/{designator}/orbit-check")).json()
+        comparison = checked[0]["comparison"]
+        assert comparison["verdict"] in ("consistent", "close", "inconsistent")
+        assert comparison["element_set"]["epoch"].startswith("2026-07") and comparison["sentence"]

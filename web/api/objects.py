@@ -136,3 +136,17 @@ class ObjectController(Controller):
                 return await service.history(session, designator), {}
 
         return await cached_json(request, produce)
+
+    @get(
+        "/{designator:str}/orbit-check",
+        operation_id="get_object_orbit_check",
+        summary="Declared against observed orbit, per registration",
+    )
+    async def get_orbit_check(
+        self, request: Request[Any, Any, Any], designator: FromPath[str]
+    ) -> Response[Any]:
+        async def produce() -> tuple[Any, dict[str, str]]:
+            async with database(request).reader() as session:
+                return await service.orbit_checks(session, designator), {}
+
+        return await cached_json(request, produce)

@@ -159,6 +159,18 @@ class SubmissionController(Controller):
         view = await _view(database(request), require_login(principal_of(request)), submission_id)
         return with_etag(view, view["version"])
 
+    @get(
+        "/{submission_id:int}/orbit-check",
+        operation_id="get_submission_orbit_check",
+        summary="Declared against observed orbit for each object of a submission (reviewers, its State)",
+    )
+    async def get_orbit_check(
+        self, request: Request[Any, Any, Any], submission_id: FromPath[int]
+    ) -> list[dict[str, Any]]:
+        principal = require_login(principal_of(request))
+        async with database(request).reader() as session:
+            return await service.orbit_checks(session, principal, submission_id)
+
     @patch(
         "/{submission_id:int}",
         operation_id="update_submission",
