@@ -322,6 +322,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  inside p05-p95         {100 * s.coverage:5.1f}% +- {100 * s.coverage_se:.1f}%   (target 85-95%)"
     )
     print(f"  predicted within 180 d {100 * within:5.1f}%   (target >= 80%)")
+    for label, eccentric in (("e <= 0.1", False), ("e > 0.1", True)):
+        part = stats([c for c in target if c.eccentric == eccentric])
+        print(
+            f"  of which {label:8s}: n {part.n:2d}, median relative error {part.median:4.2f},"
+            f" inside p05-p95 {100 * part.coverage:5.1f}%"
+        )
     print(
         f"\nWindow tuning on {TUNING_SNAPSHOT} (rocket bodies + debris, all horizons, 90% inside):"
     )

@@ -9,22 +9,24 @@ Vallado 4th ed. section 9.6):
     da/dt = -(beta a^2 / (pi mu)) * integral_0^pi rho v^3 F (1 - e cos E) dE
     de/dt = -(beta (1 - e^2) / pi) * integral_0^pi rho v F cos E dE
 
-with v^2 = (mu / a) (1 + e cos E) / (1 - e cos E). The integrals use Gauss-Legendre nodes on
-[0, E_max], E_max = min(pi, 8 sqrt(H / (a e))): beyond it the density is below e^-32 of its
-perigee value. Density comes from :class:`orbit.atmosphere.Jacchia71` at each node's height
-above the ellipsoid at its latitude (from the inclination and the argument of perigee, which
-turns at its J2 rate), averaged over the nodes at +nu and -nu, driven by daily exospheric
-temperature and Kp series (:class:`DriverTable`). An optional luni-solar eccentricity rate (taken from
-SDP4 by the caller) is added, scaled with a^1.5 e sqrt(1 - e^2) as that perturbation is.
+with v^2 = (mu / a) (1 + e cos E) / (1 - e cos E). The integrated state is the pair of
+perigee and apogee radii, whose rates follow from these without cancellation (see
+:func:`averaged_rates`), plus the argument of perigee and the node turning at their J2
+rates. The integrals use Gauss-Legendre nodes on [0, E_max], E_max = min(pi,
+8 sqrt(H / (a e))): beyond it the density is below e^-32 of its perigee value. Density comes
+from :class:`orbit.atmosphere.Jacchia71` at each node's height above the ellipsoid at its
+latitude, averaged over the nodes at +nu and -nu, driven by daily exospheric-temperature and
+Kp series (:class:`DriverTable`): the global average of the diurnal bulge, or, for orbits
+whose drag arc is short, the bulge at the perigee's latitude and solar hour angle. An
+optional luni-solar eccentricity rate (taken from SDP4 by the caller) is added, scaled with
+a^1.5 e sqrt(1 - e^2) as that perturbation is.
 
-The integrated state is the pair of perigee and apogee radii (and the argument of perigee and
-the node, turning at their J2 rates):
-their rates have closed forms without cancellation (see :func:`averaged_rates`).
 Every object carries its own time and step: steps are limited so that the perigee height
-moves by at most 0.15 scale heights and the apogee height by at most 5% of the apogee-perigee
-span plus 0.15 scale heights (``step_scale`` sets the 0.15), and are at most ``max_step_days``; Heun's method (RK2) then
-advances all objects at once. An object has re-entered when its apogee falls below
-:data:`REENTRY_APOGEE_KM` or its perigee below :data:`REENTRY_PERIGEE_KM`.
+moves by at most 0.15 scale heights and the apogee height by at most 5% of the
+apogee-perigee span plus 0.15 scale heights (``step_scale`` sets the 0.15), and are at most
+``max_step_days``; Heun's method (RK2) then advances all objects at once. An object has
+re-entered when its apogee falls below :data:`REENTRY_APOGEE_KM` or its perigee below
+:data:`REENTRY_PERIGEE_KM`.
 
 >>> import numpy as np
 >>> from orbit.atmosphere import Jacchia71
@@ -61,9 +63,6 @@ SECONDS_PER_DAY = 86400.0
 
 REENTRY_APOGEE_KM = 120.0  # whole orbit below this: less than one revolution left
 REENTRY_PERIGEE_KM = 60.0
-SOLAR_PRESSURE_N_M2 = 4.56e-6  # radiation pressure of sunlight at 1 AU on an absorber
-REFLECTIVITY = 1.3  # C_R assumed for rocket bodies and debris
-
 #: Orbits with a e above this many perigee scale heights meet the air near one point of the
 #: diurnal bulge; others see its global average.
 LOCAL_BULGE_RATIO = 20.0
@@ -198,34 +197,6 @@ def perigee_diurnal_factor(
     latitude = np.arcsin(np.clip(sw * si, -1.0, 1.0))
     sun_ra, sun_dec = sun_direction(mjd)
     return diurnal_factor(latitude, np.arctan2(y, x) - sun_ra, sun_dec)
-
-
-def radiation_pressure_rate(
-    a_km: FloatArray,
-    e: FloatArray,
-    inclination_rad: FloatArray,
-    arg_perigee_rad: FloatArray,
-    raan_rad: FloatArray,
-    area_to_mass: FloatArray,
-    mjd: FloatArray,
-) -> FloatArray:
-    """de/dt (1/day) from solar radiation pressure, averaged over one revolution, no shadow.
-
-    A constant acceleration f turns the eccentricity vector at (3/2) sqrt(1 - e^2) / (n a)
-    (f x h_hat) (Milankovitch; checked against a direct integration in the tests), so the
-    eccentricity changes at (3/2) sqrt(1 - e^2) / (n a) f . Q_hat, Q_hat the in-plane
-    direction 90 deg past perigee; f = -P C_R (A/m) s_hat pushes away from the Sun.
-    """
-    ci, si = np.cos(inclination_rad), np.sin(inclination_rad)
-    cw, sw = np.cos(arg_perigee_rad), np.sin(arg_perigee_rad)
-    co, so = np.cos(raan_rad), np.sin(raan_rad)
-    q = (-co * sw - so * cw * ci, -so * sw + co * cw * ci, cw * si)
-    ra, dec = sun_direction(mjd)
-    sun = (np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec))
-    along_q = sun[0] * q[0] + sun[1] * q[1] + sun[2] * q[2]
-    accel = SOLAR_PRESSURE_N_M2 * REFLECTIVITY * area_to_mass / 1000.0  # km/s^2
-    n = np.sqrt(MU_KM3_S2 / a_km**3)  # rad/s
-    return -1.5 * np.sqrt(np.maximum(1.0 - e**2, 0.0)) / (n * a_km) * accel * along_q * SECONDS_PER_DAY
 
 
 def scale_height_km(
@@ -418,7 +389,6 @@ def integrate_decay(
     end_day: FloatArray,
     atmosphere: DensityModel,
     luni_solar: LuniSolarRate | None = None,
-    area_to_mass: FloatArray | None = None,
     max_step_days: float = 1.0,
     long_step_fraction: float = 0.02,
     step_scale: float = 0.15,
@@ -426,8 +396,7 @@ def integrate_decay(
     """Integrate every object from ``start_day`` until re-entry or ``end_day``.
 
     The argument of perigee turns at its J2 rate (it sets the latitude, hence the height
-    above the ellipsoid, of the perigee). ``area_to_mass`` (m^2/kg, 0 for none) adds solar
-    radiation pressure on the eccentricity (:func:`radiation_pressure_rate`). ``max_step_days`` bounds the step while fewer than
+    above the ellipsoid, of the perigee). ``max_step_days`` bounds the step while fewer than
     1 / ``long_step_fraction`` steps' worth of time has elapsed; later the bound grows to that
     fraction of the time already elapsed (long lifetimes need no daily resolution).
     """
@@ -457,11 +426,6 @@ def integrate_decay(
         )
         if luni_solar is not None:
             de = luni_solar.at(rows, tt, aa, ee)
-            dp, dq = dp - aa * de, dq + aa * de
-        if area_to_mass is not None:
-            de = radiation_pressure_rate(
-                aa, ee, inc, ww, oo, area_to_mass[rows], drivers.mjd0 + tt
-            )
             dp, dq = dp - aa * de, dq + aa * de
         return dp, dq, h, apsidal_rate(aa, ee, inc), nodal_rate(aa, ee, inc)
 

@@ -96,9 +96,6 @@ MAX_PERIGEE_KM = 2000.0
 #: SDP4 (deep space) objects with a perigee above this get no luni-solar sampling.
 LUNI_SOLAR_PERIGEE_KM = 1500.0
 DAYS_PER_YEAR = 365.25
-#: Radiation pressure is applied above this eccentricity, with A/m = beta / DRAG_COEFFICIENT.
-SRP_ECCENTRICITY = 0.05
-DRAG_COEFFICIENT = 2.2
 #: The low-flux run goes on to this multiple of the nominal remaining time.
 LOW_RUN_FACTOR = 4.0
 #: Integration step limits (see :func:`orbit.decay.integrate_decay`).
@@ -524,12 +521,6 @@ def _integrate(
         epoch_day + LOW_RUN_FACTOR * np.maximum(end_nominal - epoch_day, 1.0), table.days - 1.0
     )
     usable = np.isfinite(beta) & (beta > 0)
-    # Radiation pressure moves the perigee of eccentric orbits; A/m from beta and an assumed
-    # drag coefficient. Near-circular orbits are left out: their shadow passes (not modelled)
-    # would dominate, and their perigee barely matters.
-    area_to_mass = np.where(
-        usable & (e > SRP_ECCENTRICITY), np.nan_to_num(beta) / DRAG_COEFFICIENT, 0.0
-    )
     luni_solar = _luni_solar(objects, drivers, end_low) if with_luni_solar else None
 
     def run(rows: NDArray[np.int64], levels: NDArray[np.int64], ends: FloatArray) -> FloatArray:
@@ -546,7 +537,6 @@ def _integrate(
             end_day=ends,
             atmosphere=atmosphere,
             luni_solar=_subset(luni_solar, rows),
-            area_to_mass=area_to_mass[rows],
             max_step_days=MAX_STEP_DAYS,
             long_step_fraction=LONG_STEP_FRACTION,
         ).reentry_day

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "audit": "web.cli.audit:command",
     "worker": "web.cli.worker:command",
     "fetch": "web.cli.fetch:command",
+    "reentry": "web.cli.reentry:command",
     "score": "web.cli.score:command",
 }
 
