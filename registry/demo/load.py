@@ -27,7 +27,7 @@ from registry.documents.symbols import parse_symbol
 from registry.elementsets import service as elementsets
 from registry.elementsets.models import ElementSetRow
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
-from registry.objects.records import diff_records
+from registry.objects.records import REGISTRATION_FIELDS, diff_records
 from registry.settings import Settings
 from registry.states.models import State
 
@@ -229,25 +229,7 @@ async def load_register(
                 {
                     "state": reg["state_code"],
                     "document": symbol_by_id[reg["document_id"]],
-                    **{
-                        k: reg.get(k)
-                        for k in (
-                            "launching_states",
-                            "national_registration_number",
-                            "nodal_period_min",
-                            "inclination_deg",
-                            "apogee_km",
-                            "perigee_km",
-                            "orbit_epoch",
-                            "function",
-                            "function_detail",
-                            "gso_longitude_deg",
-                            "owner_operator",
-                            "web_link",
-                            "registered_at",
-                            "findings",
-                        )
-                    },
+                    **{k: reg.get(k) for k in REGISTRATION_FIELDS},
                 }
             )
         record["registrations"] = regs
