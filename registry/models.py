@@ -9,8 +9,10 @@ from registry.documents.models import Document
 from registry.elementsets.models import ElementSetRow, SatcatEntry
 from registry.jobs.models import ConjunctionEvent, Job, ScreeningRun
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
+from registry.ratelimit import RateBucket  # noqa: F401
 from registry.states.models import State
 from registry.submissions.models import Attachment, Submission, SubmissionItem
+from registry.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401
 
 metadata = SQLModel.metadata
 

@@ -41,6 +41,22 @@ class Settings(BaseSettings):
     offline: bool = False
     #: Run queued jobs inside the web process (the demo's single-process set-up).
     inprocess_worker: bool = False
+    #: Production refuses to start without SPACEREG_SECRET_KEY (several processes must share it).
+    production: bool = False
+    #: Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and
+    #: X-Forwarded-Proto are believed; empty: the socket's peer is the client.
+    trusted_proxies: str = ""
+    #: Larger request bodies are refused with 413 before they are read.
+    max_body_bytes: int = 24 * 2**20
+    #: Requests per minute per API key or signed-in user, and per client address (anonymous
+    #: writes and logins); counted in the database so that every worker process agrees.
+    rate_limit_key_per_minute: int = 1200
+    rate_limit_address_per_minute: int = 120
+    #: Count anonymous GETs per address too (off: public reads are cached and cheap; limit them
+    #: at the reverse proxy, where it costs no database write).
+    rate_limit_public_reads: bool = False
+    #: Let webhooks target loopback and private addresses (tests, closed networks).
+    webhook_allow_private_targets: bool = False
 
     @property
     def async_database_url(self) -> str:

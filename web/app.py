@@ -19,8 +19,10 @@ from registry.settings import Settings, get_settings
 from web.api.compliance import ComplianceController
 from web.api.jobs import JobController
 from web.api.objects import ObjectController
+from web.api.problem_responses import declare_problem_responses
 from web.api.reference import AuditController, DocumentController, StateController, health, ready
 from web.api.submissions import ACTION_HANDLERS, AmendmentController, SubmissionController
+from web.api.webhooks import WebhookController
 from web.auth import PrincipalMiddleware
 from web.cache import ResponseCache
 from web.headers import SecurityHeadersMiddleware
@@ -28,10 +30,12 @@ from web.jobs import HANDLERS
 from web.pages import page_router, static_router
 from web.pages.rendering import template_config
 from web.problems import EXCEPTION_HANDLERS
+from web.security import RateLimitMiddleware, RequestGuardMiddleware, check_production
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Litestar:
     settings = settings or get_settings()
+    check_production(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -56,7 +60,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             else:
                 await db.changes.stop()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ready,
@@ -68,6 +72,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             AmendmentController,
             JobController,
             ComplianceController,
+            WebhookController,
             *ACTION_HANDLERS,
             page_router(),
             static_router(),
@@ -75,7 +80,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         lifespan=[lifespan],
         middleware=[
             SecurityHeadersMiddleware,
+            DefineMiddleware(RequestGuardMiddleware, settings=settings),
             DefineMiddleware(PrincipalMiddleware, exclude=["^/health$", "^/schema", "^/static/"]),
+            DefineMiddleware(RateLimitMiddleware, settings=settings),
         ],
         template_config=template_config(),
         # Browser forms and htmx requests carry the token; Bearer-key API calls are exempt.
@@ -85,6 +92,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             exclude=["^/api/", "^/health$", "^/ready$", "^/schema", "^/static/"],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="spacereg",
             version="1",
@@ -95,6 +103,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         debug=False,
         on_app_init=[_quiet],
     )
+    declare_problem_responses(app)
+    return app
 
 
 def _quiet(config: AppConfig) -> AppConfig:

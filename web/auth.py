@@ -12,6 +12,7 @@ from registry.accounts import service as accounts
 from registry.accounts.principal import PUBLIC, Principal
 from registry.db import Database
 from registry.errors import Forbidden, Unauthenticated
+from web.security import required_scope
 from web.sessions import COOKIE as SESSION_COOKIE
 from web.sessions import SessionCodec, principal_for_session
 
@@ -41,6 +42,9 @@ class PrincipalMiddleware(AbstractAuthenticationMiddleware):
                 "failed API key authentication from %s on %s", client, connection.url.path
             )
             raise Unauthenticated("invalid or revoked API key")
+        needed = required_scope(str(connection.scope.get("method", "GET")), connection.url.path)
+        if not principal.has_scope(needed):
+            raise Forbidden(f"this API key lacks the scope {needed}")
         return AuthenticationResult(user=principal, auth=secret[:10])
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from registry.elementsets import fetch
 from registry.jobs.worker import Handler, JobContext, Outcome
 from registry.settings import get_settings
+from registry.webhooks.delivery import delivery_job
+from registry.webhooks.service import JOB_KIND
 
 
 async def fetch_celestrak(ctx: JobContext) -> Outcome:
@@ -23,4 +25,5 @@ async def fetch_satcat(ctx: JobContext) -> Outcome:
 HANDLERS: dict[str, Handler] = {
     "fetch-celestrak": fetch_celestrak,
     "fetch-satcat": fetch_satcat,
+    JOB_KIND: delivery_job,
 }

@@ -56,33 +56,50 @@ class DetectionOutcome:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def _gate_pairs(
-    positions: NDArray[np.float64],
-    rows: NDArray[np.int64] | None,
+def _tree_close_pairs(
+    pos: NDArray[np.float64],
+    vel: NDArray[np.float64],
+    active: NDArray[np.bool_] | None,
+    allowance: NDArray[np.float64],
+    ident: NDArray[np.int64],
+    primary: NDArray[np.bool_] | None,
     gate_km: float,
-    primary_rows: NDArray[np.bool_] | None,
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Row pairs (i < j) closer than the gate; ``rows`` restricts to active rows."""
-    points = positions if rows is None else positions[rows]
+    limit_km: float,
+    half_step_s: float,
+) -> grid.ClosePairs:
+    """:func:`orbit.screening.grid.close_pairs` with a k-d tree (no compiled code needed)."""
+    rows = None if active is None else np.flatnonzero(active)
+    points = pos if rows is None else pos[rows]
     tree = cKDTree(points, **_TREE_OPTIONS)
-    if primary_rows is None:
+    if primary is None:
         pairs = tree.query_pairs(gate_km, output_type="ndarray")
         i, j = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     else:
-        local_primary = primary_rows if rows is None else primary_rows[rows]
+        local_primary = primary if rows is None else primary[rows]
         primary_local = np.flatnonzero(local_primary)
-        if primary_local.size == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        primary_tree = cKDTree(points[primary_local], **_TREE_OPTIONS)
-        found = primary_tree.sparse_distance_matrix(tree, gate_km, output_type="ndarray")
-        i = primary_local[found["i"]].astype(np.int64)
-        j = found["j"].astype(np.int64)
-        # A pair of two primaries is found from both ends: keep it once.
-        keep = (i != j) & ~(local_primary[j] & (j < i))
-        i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
+        i = j = np.zeros(0, dtype=np.int64)
+        if primary_local.size:
+            primary_tree = cKDTree(points[primary_local], **_TREE_OPTIONS)
+            found = primary_tree.sparse_distance_matrix(tree, gate_km, output_type="ndarray")
+            i = primary_local[found["i"]].astype(np.int64)
+            j = found["j"].astype(np.int64)
+            # A pair of two primaries is found from both ends: keep it once.
+            keep = (i != j) & ~(local_primary[j] & (j < i))
+            i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
     if rows is not None:
         i, j = rows[i], rows[j]
-    return i, j
+    distinct = ident[i] != ident[j]
+    i, j = i[distinct], j[distinct]
+    dr = pos[j] - pos[i]
+    dv = vel[j] - vel[i]
+    vv = np.einsum("ij,ij->i", dv, dv)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = np.where(vv > 0.0, -np.einsum("ij,ij->i", dr, dv) / vv, 0.0)
+    np.clip(tau, -half_step_s, half_step_s, out=tau)
+    closest = dr + tau[:, None] * dv
+    dmin = np.sqrt(np.einsum("ij,ij->i", closest, closest))
+    hit = np.flatnonzero(dmin <= limit_km + allowance[i] + allowance[j])
+    return grid.ClosePairs(i[hit], j[hit], tau[hit], dmin[hit], np.sqrt(vv[hit]), int(i.size))
 
 
 def detect(
@@ -100,8 +117,8 @@ def detect(
 
     ``primary`` (catalog-indexed mask) restricts the screen to pairs with at
     least one primary object. ``on_step`` is called with the number of steps done.
-    ``use_grid`` picks the compiled grid hash (default: when numba is installed)
-    or the k-d tree; both find the same pairs.
+    ``use_grid`` picks the compiled grid (default: when numba is installed) or
+    the k-d tree; both find the same pairs.
     """
     if use_grid is None:
         use_grid = grid.AVAILABLE
@@ -123,76 +140,31 @@ def detect(
     # Per-row share of a pair's allowance: position bound plus velocity bound over a half step.
     allowance = eph.position_error_km + half * eph.velocity_error_kms
     outcome = DetectionOutcome(Runs.empty(), eph.failures, sgp4_evaluations=eph.sgp4_evaluations)
-    parts_a: list[NDArray[np.int64]] = []
-    parts_b: list[NDArray[np.int64]] = []
-    parts_k: list[NDArray[np.int64]] = []
-    parts_t: list[NDArray[np.float64]] = []
-    parts_d: list[NDArray[np.float64]] = []
-    parts_v: list[NDArray[np.float64]] = []
-    base_limit = settings.threshold_km + curvature
+    search = grid.close_pairs if use_grid else _tree_close_pairs
+    limit = settings.threshold_km + curvature
+    found: list[tuple[int, float, grid.ClosePairs]] = []
     for k in range(k_lo, k_hi):
         t_k = k * step
         pos, vel, active = eph.at(t_k)
-        if use_grid:
-            pairs = grid.close_pairs(
-                pos,
-                vel,
-                active,
-                allowance,
-                norad_rows,
-                primary_rows,
-                settings.gate_km,
-                base_limit,
-                half,
-            )
-            outcome.pairs_in_gate += pairs.in_gate
-            if pairs.i.size:
-                a, b = order[pairs.i], order[pairs.j]
-                parts_a.append(np.minimum(a, b))
-                parts_b.append(np.maximum(a, b))
-                parts_k.append(np.full(pairs.i.size, k, dtype=np.int64))
-                parts_t.append(t_k + pairs.tau)
-                parts_d.append(pairs.dmin)
-                parts_v.append(pairs.vrel)
-            outcome.steps += 1
-            if on_step is not None:
-                on_step(outcome.steps)
-            continue
-        rows = None if active is None else np.flatnonzero(active)
-        i, j = _gate_pairs(pos, rows, settings.gate_km, primary_rows)
-        outcome.pairs_in_gate += i.size
-        if i.size:
-            distinct = norad_rows[i] != norad_rows[j]
-            i, j = i[distinct], j[distinct]
-            dr = pos[j] - pos[i]
-            dv = vel[j] - vel[i]
-            vv = np.einsum("ij,ij->i", dv, dv)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                tau = np.where(vv > 0.0, -np.einsum("ij,ij->i", dr, dv) / vv, 0.0)
-            np.clip(tau, -half, half, out=tau)
-            closest = dr + tau[:, None] * dv
-            dmin = np.sqrt(np.einsum("ij,ij->i", closest, closest))
-            limit = base_limit + allowance[i] + allowance[j]
-            hit = np.flatnonzero(dmin <= limit)
-            if hit.size:
-                a, b = order[i[hit]], order[j[hit]]
-                parts_a.append(np.minimum(a, b))
-                parts_b.append(np.maximum(a, b))
-                parts_k.append(np.full(hit.size, k, dtype=np.int64))
-                parts_t.append(t_k + tau[hit])
-                parts_d.append(dmin[hit])
-                parts_v.append(np.sqrt(vv[hit]))
+        pairs = search(
+            pos, vel, active, allowance, norad_rows, primary_rows, settings.gate_km, limit, half
+        )
+        outcome.pairs_in_gate += pairs.in_gate
+        if pairs.i.size:
+            found.append((k, t_k, pairs))
         outcome.steps += 1
         if on_step is not None:
             on_step(outcome.steps)
-    if parts_a:
-        outcome.detections = int(sum(p.size for p in parts_a))
+    if found:
+        a = np.concatenate([order[p.i] for _, _, p in found])
+        b = np.concatenate([order[p.j] for _, _, p in found])
+        outcome.detections = int(a.size)
         outcome.runs = Runs.from_detections(
-            np.concatenate(parts_a),
-            np.concatenate(parts_b),
-            np.concatenate(parts_k),
-            np.concatenate(parts_t),
-            np.concatenate(parts_d),
-            np.concatenate(parts_v),
+            np.minimum(a, b),
+            np.maximum(a, b),
+            np.concatenate([np.full(p.i.size, k, dtype=np.int64) for k, _, p in found]),
+            np.concatenate([t_k + p.tau for _, t_k, p in found]),
+            np.concatenate([p.dmin for _, _, p in found]),
+            np.concatenate([p.vrel for _, _, p in found]),
         )
     return outcome

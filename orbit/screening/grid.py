@@ -1,10 +1,14 @@
-"""Close pairs at one step by a uniform grid hash, compiled with numba when it is installed.
+"""Close pairs at one step on a uniform grid, compiled with numba when it is installed.
 
 This is the hot loop of the screen (a profile of the k-d tree version spent
 three quarters of its time building trees and gathering pair states). Points go
-into cubic cells as wide as the gate; a pair closer than the gate lies in the
-same cell or in one of 13 "forward" neighbours, so each pair of cells is
-visited once. For every pair inside the gate the straight-line closest approach
+into cubic cells as wide as the gate, numbered x-major so that cells sorted by
+number run along z within a (x, y) column. A pair closer than the gate lies in
+the same cell or in one of its 13 "forward" neighbours, and those form five runs
+of consecutive numbers: (x, y, z+1), (x, y+1, z-1..z+1) and (x+1, y-1..y+1,
+z-1..z+1). Sorting the points by cell (a radix sort) therefore lets one sweep
+find every neighbour run with pointers that only move forward: no search, no
+hashing. For every pair inside the gate the straight-line closest approach
 within the half step is computed on the spot, and only pairs within their
 detection limit are written out.
 
@@ -35,21 +39,8 @@ except ImportError:  # pragma: no cover - exercised only where numba is absent
 #: Whether the compiled kernel can be used (numba is installed).
 AVAILABLE = _numba is not None
 
-#: Cell coordinates are packed 21 bits each into one int64 key.
-_BITS = 21
-_OFFSET = 1 << (_BITS - 1)
-_MASK = (1 << _BITS) - 1
-#: Forward half of the 26 neighbour offsets: each unordered pair of cells once.
-_FORWARD = np.array(
-    [
-        (dx, dy, dz)
-        for dx in (-1, 0, 1)
-        for dy in (-1, 0, 1)
-        for dz in (-1, 0, 1)
-        if (dx, dy, dz) > (0, 0, 0)
-    ],
-    dtype=np.int64,
-)
+#: Radix-sort digit width (bits): three passes cover any catalog out to lunar distance.
+_DIGIT = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +57,26 @@ class ClosePairs:
     in_gate: int
 
 
-def _slot(key: Any, size: int) -> int:
-    """Table slot of a cell key: the key's bits mixed (the low bits alone hold only z)."""
-    x = key ^ (key >> 29)
-    x = x * 0x1CE4E5B9
-    x = x ^ (x >> 32)
-    return int(x & (size - 1))
+def _radix_order(keys: NDArray[np.int64], largest: int) -> NDArray[np.int64]:
+    """Indices that sort non-negative ``keys`` (stable LSD radix sort)."""
+    n = keys.shape[0]
+    order = np.arange(n)
+    spare = np.empty(n, dtype=np.int64)
+    width = 1 << _DIGIT
+    shift = 0
+    while (largest >> shift) > 0:
+        count = np.zeros(width + 1, dtype=np.int64)
+        for q in range(n):
+            count[((keys[order[q]] >> shift) & (width - 1)) + 1] += 1
+        for d in range(width):
+            count[d + 1] += count[d]
+        for q in range(n):
+            d = (keys[order[q]] >> shift) & (width - 1)
+            spare[count[d]] = order[q]
+            count[d] += 1
+        order, spare = spare, order
+        shift += _DIGIT
+    return order
 
 
 def _kernel(
@@ -85,7 +90,6 @@ def _kernel(
     gate: float,
     limit: float,
     half: float,
-    forward: NDArray[np.int64],
     out_i: NDArray[np.int64],
     out_j: NDArray[np.int64],
     out_f: NDArray[np.float64],
@@ -93,83 +97,90 @@ def _kernel(
     n = pos.shape[0]
     inv = 1.0 / gate
     gate2 = gate * gate
-    size = 1
-    while size < 2 * n + 2:
-        size *= 2
-    # Cells live in an open-addressing table (no sort: a counting pass, a prefix sum
-    # and a scatter put the points of each cell next to each other).
-    table_key = np.full(size, -1, dtype=np.int64)
-    table_count = np.zeros(size, dtype=np.int64)
-    slot_of = np.full(n, -1, dtype=np.int64)
+    rows = np.empty(n, dtype=np.int64)
+    m = 0
     for p in range(n):
-        if not active[p]:
-            continue
-        cx = np.int64(np.floor(pos[p, 0] * inv)) + _OFFSET
-        cy = np.int64(np.floor(pos[p, 1] * inv)) + _OFFSET
-        cz = np.int64(np.floor(pos[p, 2] * inv)) + _OFFSET
-        key = (cx << (2 * _BITS)) | (cy << _BITS) | cz
-        h = _slot(key, size)
-        while table_key[h] != -1 and table_key[h] != key:
-            h = (h + 1) & (size - 1)
-        table_key[h] = key
-        table_count[h] += 1
-        slot_of[p] = h
-    table_start = np.zeros(size, dtype=np.int64)
-    total = 0
-    for h in range(size):
-        table_start[h] = total
-        total += table_count[h]
-    cursor = table_start.copy()
-    order = np.empty(total, dtype=np.int64)
-    for p in range(n):
-        h = slot_of[p]
-        if h >= 0:
-            order[cursor[h]] = p
-            cursor[h] += 1
-    # Copies in cell order: the pair loops then read memory nearly sequentially.
-    sp = np.empty((total, 3))
-    sv = np.empty((total, 3))
-    sa = np.empty(total)
-    si = np.empty(total, dtype=np.int64)
-    sq = np.empty(total, dtype=np.bool_)
-    for q in range(total):
-        p = order[q]
-        sp[q, 0], sp[q, 1], sp[q, 2] = pos[p, 0], pos[p, 1], pos[p, 2]
-        sv[q, 0], sv[q, 1], sv[q, 2] = vel[p, 0], vel[p, 1], vel[p, 2]
+        if active[p]:
+            rows[m] = p
+            m += 1
+    if m < 2:
+        return 0, 0
+    cell = np.empty((m, 3), dtype=np.int64)
+    lo = np.full(3, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(3, np.iinfo(np.int64).min, dtype=np.int64)
+    for q in range(m):
+        for axis in range(3):
+            coord = np.int64(np.floor(pos[rows[q], axis] * inv))
+            cell[q, axis] = coord
+            lo[axis] = min(lo[axis], coord)
+            hi[axis] = max(hi[axis], coord)
+    # One empty cell of padding on every side: neighbour numbers never wrap to another column.
+    ny = hi[1] - lo[1] + 3
+    nz = hi[2] - lo[2] + 3
+    keys = np.empty(m, dtype=np.int64)
+    for q in range(m):
+        keys[q] = ((cell[q, 0] - lo[0] + 1) * ny + (cell[q, 1] - lo[1] + 1)) * nz + (
+            cell[q, 2] - lo[2] + 1
+        )
+    largest = (hi[0] - lo[0] + 3) * ny * nz
+    order = _radix_order(keys, largest)
+    # Copies in cell order: the pair loops then read memory sequentially.
+    sp = np.empty((m, 3))
+    sv = np.empty((m, 3))
+    sa = np.empty(m)
+    si = np.empty(m, dtype=np.int64)
+    sq = np.empty(m, dtype=np.bool_)
+    sk = np.empty(m, dtype=np.int64)
+    for q in range(m):
+        p = rows[order[q]]
+        for axis in range(3):
+            sp[q, axis] = pos[p, axis]
+            sv[q, axis] = vel[p, axis]
         sa[q] = allowance[p]
         si[q] = ident[p]
         sq[q] = primary[p]
+        sk[q] = keys[order[q]]
+    # Cells: runs of equal keys; cell_start has a sentinel at the end.
+    cells = 1
+    for q in range(1, m):
+        if sk[q] != sk[q - 1]:
+            cells += 1
+    cell_key = np.empty(cells + 1, dtype=np.int64)
+    cell_start = np.empty(cells + 1, dtype=np.int64)
+    c = 0
+    for q in range(m):
+        if q == 0 or sk[q] != sk[q - 1]:
+            cell_key[c] = sk[q]
+            cell_start[c] = q
+            c += 1
+    cell_key[cells] = np.iinfo(np.int64).max
+    cell_start[cells] = m
+    plane = ny * nz
+    # First key of each forward run, relative to the cell's own key; each run is 3 long
+    # except the first, (x, y, z+1), which is 1 long.
+    run_first = np.array([1, nz - 1, plane - nz - 1, plane - 1, plane + nz - 1])
+    run_length = np.array([1, 3, 3, 3, 3])
+    pointer = np.zeros(5, dtype=np.int64)
     count = 0
     in_gate = 0
     capacity = out_i.shape[0]
-    for c in range(size):
-        if table_count[c] == 0:
-            continue
-        key = table_key[c]
-        cx = (key >> (2 * _BITS)) & _MASK
-        cy = (key >> _BITS) & _MASK
-        cz = key & _MASK
-        for nb in range(-1, forward.shape[0]):
-            if nb < 0:
-                d = c
+    for c in range(cells):
+        key = cell_key[c]
+        for r in range(-1, 5):
+            if r < 0:
+                first_b, end_b = -1, cell_start[c + 1]
             else:
-                nx = cx + forward[nb, 0]
-                ny = cy + forward[nb, 1]
-                nz = cz + forward[nb, 2]
-                nkey = (nx << (2 * _BITS)) | (ny << _BITS) | nz
-                h = _slot(nkey, size)
-                d = -1
-                while table_key[h] != -1:
-                    if table_key[h] == nkey:
-                        d = h
-                        break
-                    h = (h + 1) & (size - 1)
-                if d < 0:
+                target = key + run_first[r]
+                while cell_key[pointer[r]] < target:
+                    pointer[r] += 1
+                stop = pointer[r]
+                while cell_key[stop] < target + run_length[r]:
+                    stop += 1
+                if stop == pointer[r]:
                     continue
-            end_a = table_start[c] + table_count[c]
-            end_b = table_start[d] + table_count[d]
-            for a in range(table_start[c], end_a):
-                start_b = a + 1 if nb < 0 else table_start[d]
+                first_b, end_b = cell_start[pointer[r]], cell_start[stop]
+            for a in range(cell_start[c], cell_start[c + 1]):
+                start_b = a + 1 if r < 0 else first_b
                 for b in range(start_b, end_b):
                     if use_primary and not (sq[a] or sq[b]):
                         continue
@@ -194,8 +205,9 @@ def _kernel(
                     dmin = np.sqrt(qx * qx + qy * qy + qz * qz)
                     if dmin <= limit + sa[a] + sa[b]:
                         if count < capacity:
-                            out_i[count] = min(order[a], order[b])
-                            out_j[count] = max(order[a], order[b])
+                            pa, pb = rows[order[a]], rows[order[b]]
+                            out_i[count] = min(pa, pb)
+                            out_j[count] = max(pa, pb)
                             out_f[count, 0] = tau
                             out_f[count, 1] = dmin
                             out_f[count, 2] = np.sqrt(vv)
@@ -213,10 +225,17 @@ def _compiled_kernel() -> Any:
             return _kernel
         # cache=True keeps the machine code next to this file: later processes load
         # it in a fraction of a second instead of compiling for several seconds.
-        global _slot
-        _slot = _numba.njit(cache=True, inline="always")(_slot)
+        global _radix_order
+        _radix_order = _numba.njit(cache=True)(_radix_order)
         _compiled = _numba.njit(cache=True, nogil=True, boundscheck=False)(_kernel)
     return _compiled
+
+
+def warm_up() -> None:
+    """Compile the kernel now (or load it from numba's cache), e.g. before starting
+    worker processes, so that they load the cached code instead of each compiling it."""
+    two = np.zeros((2, 3))
+    close_pairs(two, two, None, np.zeros(2), np.arange(2), None, 1.0, 1.0, 1.0)
 
 
 def close_pairs(
@@ -256,7 +275,6 @@ def close_pairs(
             gate_km,
             limit_km,
             half_step_s,
-            _FORWARD,
             out_i,
             out_j,
             out_f,

@@ -32,6 +32,8 @@ from .exact import ExactPair, PropagationError, ric
 from .runs import Runs
 from .window import SECONDS_PER_DAY, Window
 
+#: Steps per block of exact states cached per object for the slow path.
+_BLOCK = 256
 #: Runs at or above this straight-line relative speed (km/s) and at most two steps
 #: long take the Newton path.
 FAST_KMS = 1.0
@@ -62,35 +64,42 @@ class _Minimum:
 
 
 class _GridStates:
-    """Exact SGP4 states of single objects at screening steps, computed once per object."""
+    """Exact SGP4 states of single objects at screening steps, computed once per object
+    and block of :data:`_BLOCK` steps (an object in many slow pairs is propagated once)."""
 
     def __init__(self, satrecs: Sequence[Satrec], window: Window, step_s: float) -> None:
         self.satrecs, self.window, self.step_s = satrecs, window, step_s
-        self.ranges: dict[int, tuple[int, int]] = {}
-        self.cache: dict[
-            int, tuple[int, NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
+        self.blocks: dict[
+            tuple[int, int], tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
         ] = {}
         self.evaluations = 0
 
-    def want(self, index: int, k_lo: int, k_hi: int) -> None:
-        lo, hi = self.ranges.get(index, (k_lo, k_hi))
-        self.ranges[index] = (min(lo, k_lo), max(hi, k_hi))
+    def _block(
+        self, index: int, block: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+        found = self.blocks.get((index, block))
+        if found is None:
+            ks = np.arange(block * _BLOCK, (block + 1) * _BLOCK, dtype=np.float64)
+            fr = self.window.jd_fraction + ks * self.step_s / SECONDS_PER_DAY
+            jd = np.full(ks.size, self.window.jd_whole)
+            e, r, v = self.satrecs[index].sgp4_array(jd, fr)
+            self.evaluations += ks.size
+            found = (np.asarray(e, dtype=np.int64), r, v)
+            self.blocks[(index, block)] = found
+        return found
 
     def states(
         self, index: int, k_lo: int, k_hi: int
     ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
         """Errors, positions and velocities at steps ``k_lo..k_hi`` inclusive."""
-        if index not in self.cache:
-            lo, hi = self.ranges.get(index, (k_lo, k_hi))
-            ks = np.arange(lo, hi + 1, dtype=np.float64)
-            fr = self.window.jd_fraction + ks * self.step_s / SECONDS_PER_DAY
-            jd = np.full(ks.size, self.window.jd_whole)
-            e, r, v = self.satrecs[index].sgp4_array(jd, fr)
-            self.evaluations += ks.size
-            self.cache[index] = (lo, np.asarray(e, dtype=np.int64), r, v)
-        lo, e, r, v = self.cache[index]
-        sl = slice(k_lo - lo, k_hi - lo + 1)
-        return e[sl], r[sl], v[sl]
+        first, last = k_lo // _BLOCK, k_hi // _BLOCK
+        parts = [self._block(index, block) for block in range(first, last + 1)]
+        sl = slice(k_lo - first * _BLOCK, k_hi - first * _BLOCK + 1)
+        return (
+            np.concatenate([p[0] for p in parts])[sl],
+            np.concatenate([p[1] for p in parts])[sl],
+            np.concatenate([p[2] for p in parts])[sl],
+        )
 
 
 class Refiner:
@@ -175,10 +184,6 @@ class Refiner:
                         on_run(done)
             else:
                 slow.append(n)
-        for n in slow:
-            i, j = int(runs.a[n]), int(runs.b[n])
-            self.grid.want(i, int(runs.k_first[n]) - 1, int(runs.k_last[n]) + 1)
-            self.grid.want(j, int(runs.k_first[n]) - 1, int(runs.k_last[n]) + 1)
         for n in slow:
             self._slow(runs, n)
             done += 1

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 
 from orbit.elements import ElementSet
 
+from . import grid
 from .candidates import DetectionOutcome, DetectionSettings, detect
 from .catalog import ScreeningCatalog, satrecs_for
 from .ephemeris import FailureSpan
@@ -58,7 +59,7 @@ class ScreeningConfig:
     knot_max_s: float = 480.0
     interpolation_error_km: float = 0.3
     co_orbit_kms: float = 0.1
-    piece_s: float = 2 * 3600.0
+    piece_s: float = 4 * 3600.0
 
     def __post_init__(self) -> None:
         for name in ("threshold_km", "step_s", "guarantee_kms", "knot_max_s", "piece_s"):
@@ -340,6 +341,8 @@ def screen(
     primary = None if primaries is None else primary_mask(catalog, primaries)
     own_runner = runner is None
     active: PieceRunner = ProcessRunner() if runner is None else runner
+    if grid.AVAILABLE and active.workers > 1:
+        grid.warm_up()
     stats: dict[str, float] = {}
     try:
         started = time.perf_counter()

@@ -39,5 +39,7 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(max_length=64, unique=True)
     role: str = Field(max_length=20)
     state_code: str | None = Field(default=None, foreign_key="states.code", max_length=20)
+    #: Space-separated scopes (read submit review admin); None: every scope its role allows.
+    scopes: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

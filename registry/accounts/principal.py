@@ -12,11 +12,16 @@ class Principal:
     role: str  # "public", "state", "secretariat", "admin", "system"
     state_code: str | None = None
     name: str = ""
+    #: What an API key may do (registry.accounts.scopes); None: everything the role allows.
+    scopes: frozenset[str] | None = None
 
     @property
     def ref(self) -> str:
         """Stable reference stored on records ("user:3", "key:7")."""
         return f"{self.kind}:{self.id}" if self.id is not None else self.kind
+
+    def has_scope(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
 
     @property
     def is_secretariat(self) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.models import ROLES, ApiKey, User
 from registry.accounts.principal import Principal
+from registry.accounts.scopes import effective_scopes, parse_scopes, stored_form
 from registry.audit import chain
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.states.models import State
@@ -112,12 +113,24 @@ def key_hash(secret: str) -> str:
 
 
 async def create_key(
-    session: AsyncSession, actor: Principal, *, name: str, role: str, state_code: str | None
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    name: str,
+    role: str,
+    state_code: str | None,
+    scopes: str | None = None,
 ) -> NewKey:
     await _check_role_state(session, role, state_code)
+    granted = parse_scopes(scopes, role)
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(
-        name=name, prefix=secret[:10], key_hash=key_hash(secret), role=role, state_code=state_code
+        name=name,
+        prefix=secret[:10],
+        key_hash=key_hash(secret),
+        role=role,
+        state_code=state_code,
+        scopes=stored_form(granted),
     )
     session.add(key)
     await session.flush()
@@ -129,7 +142,7 @@ async def create_key(
         entity="api_key",
         entity_id=key.id or 0,
         state_code=state_code,
-        details={"name": name, "role": role, "prefix": key.prefix},
+        details={"name": name, "role": role, "prefix": key.prefix, "scopes": key.scopes},
     )
     return NewKey(key, secret)
 
@@ -160,14 +173,21 @@ async def revoke_key(session: AsyncSession, actor: Principal, key_id: int) -> Ap
 async def principal_for_key(session: AsyncSession, secret: str) -> Principal | None:
     row = (
         await session.execute(
-            sa.select(ApiKey.id, ApiKey.role, ApiKey.state_code, ApiKey.name).where(
+            sa.select(ApiKey.id, ApiKey.role, ApiKey.state_code, ApiKey.name, ApiKey.scopes).where(
                 ApiKey.key_hash == key_hash(secret), ApiKey.revoked_at.is_(None)
             )
         )
     ).first()
     if row is None:
         return None
-    return Principal(kind="key", id=row.id, role=row.role, state_code=row.state_code, name=row.name)
+    return Principal(
+        kind="key",
+        id=row.id,
+        role=row.role,
+        state_code=row.state_code,
+        name=row.name,
+        scopes=effective_scopes(row.scopes, row.role),
+    )
 
 
 def principal_for_user(user: User) -> Principal:

@@ -33,6 +33,8 @@ class Job(SQLModel, table=True):
     requested_by: str = Field(default="system", max_length=60)
     worker: str | None = Field(default=None, max_length=120)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: Not claimed before this time (retries with backoff); None: at once.
+    run_after: datetime | None = Field(default=None, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

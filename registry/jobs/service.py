@@ -23,9 +23,14 @@ STALE_AFTER = timedelta(minutes=10)
 
 
 async def enqueue(
-    session: AsyncSession, kind: str, params: dict[str, Any], requested_by: str = "system"
+    session: AsyncSession,
+    kind: str,
+    params: dict[str, Any],
+    requested_by: str = "system",
+    *,
+    run_after: datetime | None = None,
 ) -> Job:
-    job = Job(kind=kind, params=params, requested_by=requested_by)
+    job = Job(kind=kind, params=params, requested_by=requested_by, run_after=run_after)
     session.add(job)
     await session.flush()
     return job
@@ -37,7 +42,11 @@ async def claim(db: Database, worker: str, kinds: set[str]) -> Job | None:
         await _requeue_lost(session)
         stmt = (
             sa.select(Job)
-            .where(Job.state == "queued", Job.kind.in_(sorted(kinds)))
+            .where(
+                Job.state == "queued",
+                Job.kind.in_(sorted(kinds)),
+                sa.or_(Job.run_after.is_(None), Job.run_after <= utcnow()),
+            )
             .order_by(Job.created_at, Job.id)
             .limit(1)
         )

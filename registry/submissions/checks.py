@@ -70,10 +70,14 @@ def _as_dicts(findings: list[validation.Finding]) -> list[dict[str, Any]]:
     return [f.as_dict() for f in findings]
 
 
-async def validate_objects(
+async def object_findings(
     session: AsyncSession, state_code: str, objects: list[ObjectIn]
 ) -> list[list[dict[str, Any]]]:
-    """Findings per object; raises ValidationFailed (nothing written) when any is an error."""
+    """Every finding per object, errors and warnings, rejecting nothing.
+
+    Forms and bulk-upload previews show these before anything is written; the workflow goes
+    through :func:`validate_objects`, which applies the same checks and rejects on errors.
+    """
     ctx = await context(session, state_code, [o.international_designator for o in objects])
     per_object = [_as_dicts(validation.validate_object(o, ctx)) for o in objects]
     seen: dict[str, int] = {}
@@ -87,6 +91,14 @@ async def validate_objects(
                 )
             )
         seen.setdefault(obj.international_designator, i)
+    return per_object
+
+
+async def validate_objects(
+    session: AsyncSession, state_code: str, objects: list[ObjectIn]
+) -> list[list[dict[str, Any]]]:
+    """Findings per object; raises ValidationFailed (nothing written) when any is an error."""
+    per_object = await object_findings(session, state_code, objects)
     errors = [
         {**f, "field": f"objects[{i}].{f['field']}"}
         for i, found in enumerate(per_object)

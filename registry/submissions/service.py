@@ -28,6 +28,7 @@ from registry.submissions.models import Submission, SubmissionItem
 from registry.submissions.schemas import AmendmentCreate, SubmissionCreate, SubmissionUpdate
 from registry.types import utcnow
 from registry.versioning import require_version
+from registry.webhooks import service as webhooks
 
 #: (action, statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -61,6 +62,11 @@ def _is_owner(principal: Principal, sub: Submission) -> bool:
     if sub.entered_by_secretariat:
         return principal.ref == sub.created_by
     return principal.is_state and principal.state_code == sub.state_code
+
+
+def is_owner(principal: Principal, sub: Submission) -> bool:
+    """Whether the principal acts for the submitter (edits it, submits it, attaches to it)."""
+    return _is_owner(principal, sub)
 
 
 def can_see(principal: Principal, sub: Submission) -> bool:
@@ -413,6 +419,8 @@ async def transition(
         document = await _publish(session, principal, sub, symbol)
         details["document"] = document.symbol
     await _audit(session, principal, f"submission.{action}", sub, **details)
+    # In this transaction: the State hears of exactly the changes that were committed.
+    await webhooks.emit_for_submission(session, sub, action, details.get("document"))
     return sub
 
 

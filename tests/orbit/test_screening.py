@@ -22,6 +22,7 @@ from orbit.screening import (
     InlineRunner,
     ScreeningConfig,
     ScreeningResult,
+    grid,
     screen,
 )
 from orbit.screening.candidates import DetectionSettings, detect
@@ -275,6 +276,46 @@ def test_detection_piece_pickles_and_runs_anywhere(catalog: list[ElementSet]) ->
     assert np.array_equal(here.runs.t_best, there.runs.t_best)
 
 
+def _brute_force_pairs(
+    pos: np.ndarray,
+    vel: np.ndarray,
+    ident: np.ndarray,
+    primary: np.ndarray | None,
+    gate: float,
+    limit: float,
+    half: float,
+) -> tuple[set[tuple[int, int]], int]:
+    i, j = np.triu_indices(len(pos), 1)
+    keep = (np.linalg.norm(pos[j] - pos[i], axis=1) <= gate) & (ident[i] != ident[j])
+    if primary is not None:
+        keep &= primary[i] | primary[j]
+    i, j = i[keep], j[keep]
+    dr, dv = pos[j] - pos[i], vel[j] - vel[i]
+    vv = np.einsum("ij,ij->i", dv, dv)
+    tau = np.clip(-np.einsum("ij,ij->i", dr, dv) / vv, -half, half)
+    dmin = np.linalg.norm(dr + tau[:, None] * dv, axis=1)
+    hit = dmin <= limit
+    return set(zip(i[hit].tolist(), j[hit].tolist(), strict=True)), int(keep.sum())
+
+
+@pytest.mark.parametrize("gate", [20.0, 75.0, 270.0])
+@pytest.mark.parametrize("with_primary", [False, True])
+def test_grid_kernel_against_brute_force(gate: float, with_primary: bool) -> None:
+    rng = np.random.default_rng(11)
+    # A clustered cloud straddling cell boundaries and the origin, some duplicate ids.
+    pos = np.concatenate([rng.normal(0.0, 300.0, (600, 3)), rng.normal(7000.0, 40.0, (200, 3))])
+    pos[::50] = np.round(pos[::50] / gate) * gate  # exactly on cell faces
+    vel = rng.normal(0.0, 6.0, pos.shape)
+    ident = np.arange(len(pos))
+    ident[1::97] = ident[::97][: len(ident[1::97])]
+    primary = rng.random(len(pos)) < 0.1 if with_primary else None
+    found = grid.close_pairs(pos, vel, None, np.zeros(len(pos)), ident, primary, gate, 40.0, 15.0)
+    expected, in_gate = _brute_force_pairs(pos, vel, ident, primary, gate, 40.0, 15.0)
+    assert set(zip(found.i.tolist(), found.j.tolist(), strict=True)) == expected
+    assert found.in_gate == in_gate and expected
+
+
+@pytest.mark.skipif(not grid.AVAILABLE, reason="numba is not installed: no compiled grid")
 def test_grid_and_tree_find_the_same_pairs(catalog: list[ElementSet]) -> None:
     cat = ScreeningCatalog.from_elements(catalog[::2])
     config = ScreeningConfig(5.0)

@@ -41,6 +41,7 @@ def csv_response(
 ) -> Stream:
     return Stream(
         csv_stream(columns, rows),
-        media_type="text/csv; charset=utf-8",
+        # Litestar appends "; charset=utf-8" to text types itself.
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -50,14 +50,18 @@ def keys() -> None:
 @click.option("--role", type=ROLE, required=True)
 @click.option("--state", "state_code", help="State code for role state")
 @click.option("--name", required=True, help="What the key is for")
-def create_key(role: str, state_code: str | None, name: str) -> None:
+@click.option(
+    "--scopes",
+    help="Limit the key, e.g. 'read' or 'read submit' (read submit review admin); default: all",
+)
+def create_key(role: str, state_code: str | None, name: str, scopes: str | None) -> None:
     """Create an API key; the key itself is printed once, alone on the last line."""
 
     @with_database
     async def work(db: Database) -> service.NewKey:
         async with db.writer() as session:
             return await service.create_key(
-                session, SYSTEM, name=name, role=role, state_code=state_code
+                session, SYSTEM, name=name, role=role, state_code=state_code, scopes=scopes
             )
 
     new = run(work())

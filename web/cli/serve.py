@@ -39,7 +39,8 @@ def _serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
         port=port,
         workers=workers,
         log_level=log_level,
-        proxy_headers=True,
+        # The app decides whom to believe (SPACEREG_TRUSTED_PROXIES, web/security.py).
+        proxy_headers=False,
     )
 
 
@@ -50,6 +51,12 @@ def _serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
 @click.option("--log-level", default="info", show_default=True, type=LOG_LEVELS)
 def serve(host: str, port: int, workers: int, log_level: str) -> None:
     """Serve the register (API and pages)."""
+    from web.security import ProductionSettingsError, check_production
+
+    try:
+        check_production(get_settings())
+    except ProductionSettingsError as exc:
+        fail(str(exc))
     _serve(host, port, workers, log_level)
 
 

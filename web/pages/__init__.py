@@ -21,20 +21,33 @@ def page_handlers() -> list[ControllerRouterHandler]:
     from web.pages.analyses.controller import AnalysesPage
     from web.pages.home.controller import HomePage
     from web.pages.methodology.controller import MethodologyPage
+    from web.pages.portal.controller import PortalPages
     from web.pages.register.controller import RegisterPages
     from web.pages.states.controller import StatePages
+    from web.pages.workspace.controller import WorkspacePages
 
-    return [AccountPages, AnalysesPage, HomePage, MethodologyPage, RegisterPages, StatePages]
+    return [
+        AccountPages,
+        AnalysesPage,
+        HomePage,
+        MethodologyPage,
+        PortalPages,
+        RegisterPages,
+        StatePages,
+        WorkspacePages,
+    ]
 
 
 def page_router() -> Router:
     from web.pages.errors import PAGE_EXCEPTION_HANDLERS
+    from web.pages.page_cache import PageCacheMiddleware
 
     return Router(
         path="/",
         route_handlers=page_handlers(),
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         include_in_schema=False,
+        middleware=[PageCacheMiddleware],
     )
 
 

@@ -106,6 +106,9 @@ FINDING: dict[str, str] = {
 
 SEVERITY: dict[str, str] = {"error": N_("Error"), "warning": N_("Warning")}
 
+#: How a yes/no value reads (rendering's ``show`` filter translates these two words).
+YES_NO: dict[bool, str] = {True: N_("yes"), False: N_("no")}
+
 
 def field_label(path: str) -> str:
     """The label of a finding's field path ("objects[2].apogee_km" -> the apogee label).

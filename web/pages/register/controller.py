@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import polars as pl
-import sqlalchemy as sa
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Stream, Template
 
 from registry.documents import service as documents
 from registry.objects.schemas import STATUSES
-from registry.submissions.models import Submission, SubmissionItem
+from registry.submissions import queue
 from web import charts
 from web.api.common import csv_stream
 from web.api.objects import CSV_COLUMNS, csv_row
@@ -22,8 +21,6 @@ from web.deps import database
 from web.pages.register import object_view, search
 from web.pages.rendering import Export, localizer, render
 from web.problems import problem
-
-PROCESSING = ("submitted", "under_review", "accepted")
 
 
 def _export(form: search.SearchForm, request: Request[Any, Any, Any]) -> Stream:
@@ -127,25 +124,7 @@ class RegisterPages(Controller):
             total, docs = await documents.list_documents(
                 session, state=state, page=page, page_size=50
             )
-            count = (
-                sa.select(sa.func.count())
-                .where(SubmissionItem.submission_id == Submission.id)
-                .scalar_subquery()
-            )
-            processing = (
-                await session.execute(
-                    sa.select(
-                        Submission.state_code,
-                        Submission.kind,
-                        Submission.status,
-                        Submission.received_at,
-                        count,
-                    )
-                    .where(Submission.status.in_(PROCESSING))
-                    .order_by(Submission.received_at, Submission.id)
-                    .limit(200)
-                )
-            ).all()
+            processing = await queue.being_processed(session, limit=200)
         return render(
             request,
             "register/documents.html",
