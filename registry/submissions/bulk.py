@@ -133,13 +133,13 @@ def read_csv(data: bytes | str, filename: str) -> CsvRows:
     if isinstance(text, dict):
         result.problems.append(text)
         return result
+    # Only the delimiter is taken from the header line: a sniffed dialect also guesses the
+    # quoting, and from a header alone it guesses wrong (doubled quotes would stay doubled).
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=",;\t"
-        )
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:

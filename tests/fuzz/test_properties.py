@@ -96,11 +96,6 @@ def test_csv_written_from_objects_reads_back_to_the_same_objects(objects: list[O
     assert [r.row for r in result.rows] == list(range(2, 2 + len(objects)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry/submissions/bulk.py sniffs the dialect from the header line, which turns "
-    "doublequote off: a quote in a quoted cell comes back doubled (fix: doublequote = True)",
-)
 @pytest.mark.parametrize("text", ['say "hi"', '"', 'a""b'])
 def test_a_quote_in_a_cell_reads_back_as_itself(text: str) -> None:
     obj = ObjectIn(international_designator="2025-001A", function=text)
