@@ -22,7 +22,56 @@ async def fetch_satcat(ctx: JobContext) -> Outcome:
     return Outcome({"summary": summary.describe(), "stored": summary.stored}, summary.data_as_of)
 
 
+async def screening(ctx: JobContext) -> Outcome:
+    """All-vs-all (or primaries) screening of the register's current catalog; the run is stored."""
+    import asyncio
+
+    from orbit.screening import ProcessRunner, ScreeningConfig, screen
+    from registry.elementsets import service as elementsets
+    from registry.jobs.screenings import store_run
+
+    hours = float(ctx.params.get("hours", 24.0))
+    threshold = float(ctx.params.get("threshold_km", 5.0))
+    primaries = [int(p) for p in ctx.params.get("primaries", [])] or None
+    async with ctx.db.reader() as session:
+        elements = await elementsets.latest_per_object(session)
+    if not elements:
+        raise ValueError("the register holds no element sets to screen")
+    await ctx.progress(
+        0.05, f"screening {len(elements)} objects for {hours:g} h at {threshold:g} km"
+    )
+
+    def run() -> tuple[object, list[dict[str, object]]]:
+        with ProcessRunner() as runner:
+            result = screen(
+                elements,
+                ScreeningConfig(threshold_km=threshold),
+                hours=hours,
+                primaries=primaries,
+                runner=runner,
+            )
+        return result, result.records()
+
+    result, records = await asyncio.to_thread(run)
+    newest = max(e.epoch for e in elements)
+    async with ctx.db.writer() as session:
+        stored = await store_run(
+            session,
+            records,
+            start=result.window.start,  # type: ignore[attr-defined]
+            hours=hours,
+            threshold_km=threshold,
+            objects=len(elements),
+            capture_kms=result.capture_speed_kms,  # type: ignore[attr-defined]
+            data_as_of=newest,
+            source="register: newest element set per object",
+            job_id=ctx.job_id,
+        )
+    return Outcome({"run_id": stored.id, "events": len(records), "objects": len(elements)}, newest)
+
+
 HANDLERS: dict[str, Handler] = {
+    "screening": screening,
     "fetch-celestrak": fetch_celestrak,
     "fetch-satcat": fetch_satcat,
     JOB_KIND: delivery_job,

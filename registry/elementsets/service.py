@@ -106,3 +106,21 @@ async def for_object(session: AsyncSession, object_id: int) -> list[ElementSet]:
         .order_by(ElementSetRow.epoch)
     )
     return [to_element_set(r) for r in rows.scalars()]
+
+
+async def latest_per_object(session: AsyncSession) -> list[ElementSet]:
+    """The newest element set of every NORAD number the register holds: the current catalog."""
+    newest = (
+        sa.select(ElementSetRow.norad_id, sa.func.max(ElementSetRow.epoch).label("epoch"))
+        .group_by(ElementSetRow.norad_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        sa.select(ElementSetRow).join(
+            newest,
+            sa.and_(
+                ElementSetRow.norad_id == newest.c.norad_id, ElementSetRow.epoch == newest.c.epoch
+            ),
+        )
+    )
+    return [to_element_set(r) for r in rows.scalars()]

@@ -90,3 +90,33 @@ async def test_fetch_satcat_replaces_the_stored_catalog(db: Database, tmp_path: 
     async with db.reader() as session:
         iss = await session.get(SatcatEntry, 25544)
     assert iss is not None and iss.designator == "1998-067A"
+
+
+async def test_screening_job_screens_the_register_and_stores_the_run(db: Database) -> None:
+    from orbit.read import read_elements
+    from registry.elementsets import service as elementsets
+    from registry.jobs.screenings import events_of, latest_run
+    from tests.conftest import shared_file
+    from web.jobs import HANDLERS
+
+    catalog = read_elements(shared_file("catalog/full-catalog-3le-2022-01-22.txt")).elements
+    subset = catalog[::6]
+    async with db.writer() as session:
+        await elementsets.store(session, subset, "test")
+        job = await service.enqueue(session, "screening", {"hours": 1, "threshold_km": 5})
+    ran = await run_one(db, {"screening": HANDLERS["screening"]})
+    assert ran is not None and ran.id == job.id
+    async with db.reader() as session:
+        done = await service.get(session, job.id or 0)
+        assert done.state == "succeeded", done.error
+        run = await latest_run(session)
+        assert (
+            run is not None
+            and run.job_id == job.id
+            and run.objects == len({e.norad_id for e in subset})
+        )
+        events = await events_of(session, run.id or 0)
+        assert len(events) == run.events > 0
+        one = events[0].norad_a
+        mine = await events_of(session, run.id or 0, norad_id=one)
+    assert mine and all(one in (e.norad_a, e.norad_b) for e in mine)

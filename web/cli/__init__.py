@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "worker": "web.cli.worker:command",
     "fetch": "web.cli.fetch:command",
     "reentry": "web.cli.reentry:command",
+    "screen": "web.cli.screen:command",
     "export": "web.cli.backup:export_command",
     "import": "web.cli.backup:import_command",
     "score": "web.cli.score:command",

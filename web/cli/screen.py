@@ -110,16 +110,58 @@ def load_catalog(file: Path, console: Console) -> list[ElementSet]:
     return result.elements
 
 
-def make_runner(workers: int | None, objects: int) -> PieceRunner | None:
-    """Local worker processes, or ``None`` (this process) for small catalogs.
+def make_runner(
+    workers: int | None, objects: int, cluster: str | None = None
+) -> PieceRunner | None:
+    """A Dask cluster when one is named; else local worker processes, or this process for
+    small catalogs."""
+    if cluster is not None:
+        from orbit.screening.dask_runner import DaskRunner
 
-    (``--cluster`` will return a runner that maps pieces over a Dask cluster.)
-    """
+        try:
+            return DaskRunner(cluster)
+        except OSError as error:
+            _fail(f"cannot reach the Dask scheduler at {cluster}: {error}")
     if workers == 1 or (workers is None and objects < PARALLEL_FROM):
         from orbit.screening import InlineRunner
 
         return InlineRunner()
     return ProcessRunner(workers)
+
+
+def store_result(
+    result: ScreeningResult,
+    records: list[dict[str, Any]],
+    elements: Sequence[ElementSet],
+    source: str,
+) -> int:
+    """Keep the run and its events in the register (the only time this command opens it)."""
+    import asyncio
+
+    from registry.db import Database
+    from registry.jobs.screenings import store_run
+    from registry.settings import get_settings
+
+    async def work() -> int:
+        db = Database(get_settings())
+        try:
+            async with db.writer() as session:
+                run = await store_run(
+                    session,
+                    records,
+                    start=result.window.start,
+                    hours=result.window.duration_s / 3600,
+                    threshold_km=result.config.threshold_km,
+                    objects=result.objects,
+                    capture_kms=result.capture_speed_kms,
+                    data_as_of=max(e.epoch for e in elements),
+                    source=source,
+                )
+                return run.id or 0
+        finally:
+            await db.dispose()
+
+    return asyncio.run(work())
 
 
 def write_table(records: Sequence[dict[str, Any]], fmt: str, out: TextIO) -> None:
@@ -257,6 +299,14 @@ def _report(result: ScreeningResult, seconds: float, console: Console) -> None:
     default=None,
     help="Worker processes (default: one per CPU).",
 )
+@click.option(
+    "--cluster", default=None, help="Run the pieces on a Dask scheduler (tcp://host:8786)."
+)
+@click.option(
+    "--store",
+    is_flag=True,
+    help="Also store the run and its events in the register (DATABASE_URL), for object pages.",
+)
 def command(
     file: Path,
     start_text: str | None,
@@ -268,6 +318,8 @@ def command(
     failures_path: Path | None,
     no_pc: bool,
     workers: int | None,
+    cluster: str | None,
+    store: bool,
 ) -> None:
     """Find every pair in FILE closer than --threshold-km during the window.
 
@@ -284,7 +336,7 @@ def command(
         raise click.BadParameter("--format cdm needs --output DIRECTORY", param_hint="--output")
     elements = load_catalog(file, console)
     config = ScreeningConfig(threshold_km=threshold_km)
-    runner = make_runner(workers, len(elements))
+    runner = make_runner(workers, len(elements), cluster)
     began = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"),
@@ -316,7 +368,7 @@ def command(
         except ValueError as error:
             _fail(str(error))
         finally:
-            if isinstance(runner, ProcessRunner):
+            if runner is not None and hasattr(runner, "close"):
                 runner.close()
     _report(result, time.perf_counter() - began, console)
     if failures_path is not None:
@@ -329,6 +381,9 @@ def command(
         console.print(f"wrote {written} CDM file(s) to {output}", highlight=False)
         return
     records = result.records()
+    if store:
+        run_id = store_result(result, records, elements, str(file))
+        console.print(f"stored as screening run {run_id}", highlight=False)
     if output is None:
         write_table(records, fmt, sys.stdout)
         return
