@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from litestar import Request
+from litestar.params import PathParameter
 from pydantic import BaseModel, ValidationError
 
 from registry.accounts.principal import Principal
@@ -44,3 +45,10 @@ async def strict_body(request: Request[Any, Any, Any], model: type[M]) -> M:
             for e in exc.errors()
         ]
         raise ValidationFailed(f"{len(errors)} invalid field(s)", errors) from exc
+
+
+#: A row id in a path: bounded to the database's integer range, so that an absurd id is a 4xx
+#: answer from validation rather than an overflow inside the driver.
+RowId = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+#: An object's place in a submission (0-based).
+Position = Annotated[int, PathParameter(ge=0, le=10_000)]

@@ -401,20 +401,6 @@ def test_interpolation_stays_inside_its_bounds(catalog: list[ElementSet]) -> Non
 # -- the command -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def small_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The docked Chinese station plus 600 other objects, as 3-line TLE."""
-    lines = shared_file(CATALOG).read_text().splitlines()
-    keep: list[str] = []
-    for k in range(0, len(lines) - 2, 3):
-        number = lines[k + 1][2:7].strip()
-        if k < 1800 or number in {str(CSS), str(SHENZHOU_13)}:
-            keep += lines[k : k + 3]
-    path = tmp_path_factory.mktemp("screen") / "small.tle"
-    path.write_text("\n".join(keep) + "\n")
-    return path
-
-
 def _run(*args: str) -> tuple[int, str, str]:
     outcome = CliRunner().invoke(command, list(args))
     return outcome.exit_code, outcome.stdout, outcome.stderr

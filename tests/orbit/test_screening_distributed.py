@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from orbit.read import read_elements
 from orbit.screening import InlineRunner, ScreeningConfig, screen
 from tests.conftest import shared_file
-from tests.orbit.test_screening import CATALOG, START, small_file  # noqa: F401 (fixture)
+from tests.orbit.test_screening import CATALOG, START
 
 distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
 

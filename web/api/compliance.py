@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from compliance import service
 from web.auth import require_login
-from web.deps import database, principal_of, strict_body
+from web.deps import RowId, database, principal_of, strict_body
 
 
 class AnswerIn(BaseModel):
@@ -135,9 +135,7 @@ class ComplianceController(Controller):
         summary="Accept or return a submitted answer (the secretariat)",
         status_code=200,
     )
-    async def review(
-        self, request: Request[Any, Any, Any], answer_id: FromPath[int]
-    ) -> dict[str, Any]:
+    async def review(self, request: Request[Any, Any, Any], answer_id: RowId) -> dict[str, Any]:
         principal = require_login(principal_of(request))
         body = await strict_body(request, ReviewIn)
         async with database(request).writer() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from pydantic import Field
 
 from registry.errors import ValidationFailed
@@ -13,7 +13,7 @@ from registry.jobs import service
 from registry.objects.schemas import StrictModel
 from web.api.common import page_body
 from web.auth import require_role
-from web.deps import database, principal_of, strict_body
+from web.deps import RowId, database, principal_of, strict_body
 from web.jobs import HANDLERS
 
 
@@ -65,8 +65,6 @@ class JobController(Controller):
         return page_body(len(jobs), 1, page_size, [service.job_view(j) for j in jobs])
 
     @get("/{job_id:int}", operation_id="get_job", summary="One job: state, progress, result")
-    async def get_job(
-        self, request: Request[Any, Any, Any], job_id: FromPath[int]
-    ) -> dict[str, Any]:
+    async def get_job(self, request: Request[Any, Any, Any], job_id: RowId) -> dict[str, Any]:
         async with database(request).reader() as session:
             return service.job_view(await service.get(session, job_id))

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.principal import Principal
@@ -22,7 +22,7 @@ from registry.submissions.schemas import (
 )
 from web.api.common import page_body, with_etag
 from web.auth import require_login
-from web.deps import database, principal_of, strict_body
+from web.deps import RowId, database, principal_of, strict_body
 
 IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", required=False)]
 IdempotencyKey = Annotated[
@@ -90,7 +90,7 @@ _SUMMARIES = {
 
 def _action_handler(action: str) -> HTTPRouteHandler:
     async def handler(
-        request: Request[Any, Any, Any], submission_id: FromPath[int], if_match: IfMatch = None
+        request: Request[Any, Any, Any], submission_id: RowId, if_match: IfMatch = None
     ) -> Response[Any]:
         return await _move(request, submission_id, action, if_match)
 
@@ -154,7 +154,7 @@ class SubmissionController(Controller):
         summary="One submission with its objects and findings",
     )
     async def get_submission(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int]
+        self, request: Request[Any, Any, Any], submission_id: RowId
     ) -> Response[Any]:
         view = await _view(database(request), require_login(principal_of(request)), submission_id)
         return with_etag(view, view["version"])
@@ -165,7 +165,7 @@ class SubmissionController(Controller):
         summary="Declared against observed orbit for each object of a submission (reviewers, its State)",
     )
     async def get_orbit_check(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int]
+        self, request: Request[Any, Any, Any], submission_id: RowId
     ) -> list[dict[str, Any]]:
         principal = require_login(principal_of(request))
         async with database(request).reader() as session:
@@ -179,7 +179,7 @@ class SubmissionController(Controller):
     async def update_submission(
         self,
         request: Request[Any, Any, Any],
-        submission_id: FromPath[int],
+        submission_id: RowId,
         data: JSONBody[SubmissionUpdate],
         if_match: IfMatch = None,
     ) -> Response[Any]:
@@ -200,7 +200,7 @@ class SubmissionController(Controller):
     async def return_submission(
         self,
         request: Request[Any, Any, Any],
-        submission_id: FromPath[int],
+        submission_id: RowId,
         data: JSONBody[ReturnBody],
         if_match: IfMatch = None,
     ) -> Response[Any]:
@@ -216,7 +216,7 @@ class SubmissionController(Controller):
     async def publish_submission(
         self,
         request: Request[Any, Any, Any],
-        submission_id: FromPath[int],
+        submission_id: RowId,
         data: JSONBody[PublishBody | None] = None,
         if_match: IfMatch = None,
     ) -> Response[Any]:
@@ -236,7 +236,7 @@ class SubmissionController(Controller):
     async def delete_submission(
         self,
         request: Request[Any, Any, Any],
-        submission_id: FromPath[int],
+        submission_id: RowId,
         if_match: IfMatch = None,
     ) -> None:
         principal = require_login(principal_of(request))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from pydantic import Field
 
 from registry.objects.schemas import StrictModel
 from registry.webhooks import service
 from web.api.common import page_body
 from web.auth import require_login
-from web.deps import database, principal_of, strict_body
+from web.deps import RowId, database, principal_of, strict_body
 
 
 class WebhookCreate(StrictModel):
@@ -59,7 +59,7 @@ class WebhookController(Controller):
 
     @get("/{endpoint_id:int}", operation_id="get_webhook", summary="One webhook endpoint")
     async def get_webhook(
-        self, request: Request[Any, Any, Any], endpoint_id: FromPath[int]
+        self, request: Request[Any, Any, Any], endpoint_id: RowId
     ) -> dict[str, Any]:
         principal = require_login(principal_of(request))
         async with database(request).reader() as session:
@@ -73,9 +73,7 @@ class WebhookController(Controller):
         summary="Remove an endpoint: nothing more is sent to it (its log stays)",
         status_code=204,
     )
-    async def delete_webhook(
-        self, request: Request[Any, Any, Any], endpoint_id: FromPath[int]
-    ) -> None:
+    async def delete_webhook(self, request: Request[Any, Any, Any], endpoint_id: RowId) -> None:
         principal = require_login(principal_of(request))
         async with database(request).writer() as session:
             await service.disable_endpoint(session, principal, endpoint_id)
@@ -87,7 +85,7 @@ class WebhookController(Controller):
         status_code=202,
     )
     async def ping_webhook(
-        self, request: Request[Any, Any, Any], endpoint_id: FromPath[int]
+        self, request: Request[Any, Any, Any], endpoint_id: RowId
     ) -> dict[str, Any]:
         principal = require_login(principal_of(request))
         async with database(request).writer() as session:
@@ -101,7 +99,7 @@ class WebhookController(Controller):
     async def list_deliveries(
         self,
         request: Request[Any, Any, Any],
-        endpoint_id: FromPath[int],
+        endpoint_id: RowId,
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
     ) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from registry.submissions import (
 from registry.submissions.models import AMENDMENT_TYPES, SUBMISSION_STATUSES
 from registry.submissions.schemas import AmendmentCreate, SubmissionCreate, SubmissionUpdate
 from web.auth import require_role
-from web.deps import database
+from web.deps import Position, RowId, database
 from web.i18n import N_
 from web.pages.portal.forms import (
     UPLOAD_BODY_LIMIT,
@@ -155,9 +155,7 @@ class PortalPages(Controller):
     # --- one submission -----------------------------------------------------------------------
 
     @get("/submissions/{submission_id:int}")
-    async def submission(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int]
-    ) -> Template:
+    async def submission(self, request: Request[Any, Any, Any], submission_id: RowId) -> Template:
         who = _officer(request)
         async with database(request).reader() as session:
             seen = await review.review(session, who, submission_id)
@@ -176,7 +174,7 @@ class PortalPages(Controller):
 
     @post("/submissions/{submission_id:int}/{action:str}")
     async def move(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int], action: FromPath[str]
+        self, request: Request[Any, Any, Any], submission_id: RowId, action: FromPath[str]
     ) -> Redirect:
         who = _officer(request)
         form = await form_of(request)
@@ -195,8 +193,8 @@ class PortalPages(Controller):
     async def attachment(
         self,
         request: Request[Any, Any, Any],
-        submission_id: FromPath[int],
-        attachment_id: FromPath[int],
+        submission_id: RowId,
+        attachment_id: RowId,
     ) -> Response[bytes]:
         who = _officer(request)
         async with database(request).reader() as session:
@@ -257,7 +255,7 @@ class PortalPages(Controller):
 
     @get("/submissions/{submission_id:int}/objects/{position:int}")
     async def object_form(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int], position: FromPath[int]
+        self, request: Request[Any, Any, Any], submission_id: RowId, position: Position
     ) -> Template:
         who = _officer(request)
         async with database(request).reader() as session:
@@ -277,7 +275,7 @@ class PortalPages(Controller):
 
     @post("/submissions/{submission_id:int}/objects/{position:int}")
     async def save_object(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int], position: FromPath[int]
+        self, request: Request[Any, Any, Any], submission_id: RowId, position: Position
     ) -> Template | Redirect:
         who = _officer(request)
         form = await form_of(request)
@@ -316,7 +314,7 @@ class PortalPages(Controller):
 
     @post("/submissions/{submission_id:int}/objects/{position:int}/remove")
     async def remove_object(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int], position: FromPath[int]
+        self, request: Request[Any, Any, Any], submission_id: RowId, position: Position
     ) -> Redirect:
         who = _officer(request)
         form = await form_of(request)

@@ -25,7 +25,7 @@ from registry.submissions import attachments, bulk, checks, queue, review, servi
 from registry.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATUSES
 from registry.submissions.schemas import SubmissionCreate
 from web.auth import require_role
-from web.deps import database
+from web.deps import RowId, database
 from web.pages.portal.forms import (
     UPLOAD_BODY_LIMIT,
     attachment_response,
@@ -104,9 +104,7 @@ class WorkspacePages(Controller):
         )
 
     @get("/submissions/{submission_id:int}")
-    async def review_page(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int]
-    ) -> Template:
+    async def review_page(self, request: Request[Any, Any, Any], submission_id: RowId) -> Template:
         who = _reviewer(request)
         async with database(request).reader() as session:
             seen = await review.review(session, who, submission_id)
@@ -126,7 +124,7 @@ class WorkspacePages(Controller):
 
     @post("/submissions/{submission_id:int}/{action:str}")
     async def move(
-        self, request: Request[Any, Any, Any], submission_id: FromPath[int], action: FromPath[str]
+        self, request: Request[Any, Any, Any], submission_id: RowId, action: FromPath[str]
     ) -> Redirect:
         who = _reviewer(request)
         form = await form_of(request)
@@ -160,8 +158,8 @@ class WorkspacePages(Controller):
     async def attachment(
         self,
         request: Request[Any, Any, Any],
-        submission_id: FromPath[int],
-        attachment_id: FromPath[int],
+        submission_id: RowId,
+        attachment_id: RowId,
     ) -> Response[bytes]:
         who = _reviewer(request)
         async with database(request).reader() as session:
