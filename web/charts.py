@@ -110,8 +110,13 @@ async def altitude_history(
     perigee_label: str,
     window: tuple[datetime, datetime] | None = None,
     window_label: str = "",
+    median: datetime | None = None,
 ) -> Figure:
-    """Apogee and perigee altitude over time; columns ``epoch``, ``apogee_km``, ``perigee_km``."""
+    """Apogee and perigee altitude over time; columns ``epoch``, ``apogee_km``, ``perigee_km``.
+
+    ``window`` (start, end) is drawn as a band and ``median`` as a line across the plot: a
+    predicted re-entry window and its median time.
+    """
     long = frame.select(
         pl.col("epoch").dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("epoch"),
         pl.col("apogee_km").alias(apogee_label),
@@ -140,10 +145,16 @@ async def altitude_history(
                 "what": [window_label],
             }
         )
-        chart = alt.layer(
-            alt.Chart(band).mark_rect(opacity=0.25, color=WARN).encode(x="start:T", x2="end:T"),
-            lines,
-        )
+        layers: list[alt.Chart] = [
+            alt.Chart(band).mark_rect(opacity=0.25, color=WARN).encode(x="start:T", x2="end:T")
+        ]
+        if median is not None:
+            layers.append(
+                alt.Chart(pl.DataFrame({"at": [median.isoformat()]}))
+                .mark_rule(color=WARN, strokeWidth=2)
+                .encode(x="at:T")
+            )
+        chart = alt.LayerChart(layer=[*layers, lines])
     svg = await render_svg(_base(chart, title))
     rows = tuple(
         (str(r[0])[:16].replace("T", " "), f"{r[1]:.0f}", f"{r[2]:.0f}")
@@ -213,3 +224,35 @@ async def histogram(
     else:
         rows = ()
     return Figure(title, svg, (x_label, count_label), rows)
+
+
+async def year_lines(
+    frame: pl.DataFrame,
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    table_columns: Sequence[str],
+    table_rows: Sequence[Sequence[str]],
+) -> Figure:
+    """One line per series over launch years, shares in [0, 1]; columns ``year``, ``series``,
+    ``value``. The table is given pre-formatted (it carries the counts behind each share)."""
+    names = list(dict.fromkeys(frame["series"].to_list()))
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=x_label),
+            y=alt.Y(
+                "value:Q", title=y_label, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=[INK, ACCENT, WARN][: len(names)]),
+            ),
+            strokeDash=alt.StrokeDash("series:N", legend=None),
+        )
+    )
+    svg = await render_svg(_base(chart, title))
+    return Figure(title, svg, tuple(table_columns), tuple(tuple(r) for r in table_rows))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
 
-import sqlalchemy as sa
 from litestar import Controller, Request, get
 from litestar.response import Stream, Template
 
-from registry.jobs.models import ConjunctionEvent, ScreeningRun
-from registry.objects.models import SpaceObject
+from registry.jobs import screenings
 from web import charts
 from web.api.common import csv_stream
 from web.deps import database
+from web.pages.analyses import screening_view
 from web.pages.rendering import Export, localizer, render
 
 EVENT_COLUMNS = (
@@ -42,36 +40,10 @@ class AnalysesPage(Controller):
     async def analyses(self, request: Request[Any, Any, Any]) -> Template | Stream:
         db = database(request)
         async with db.reader() as session:
-            run = await session.scalar(
-                sa.select(ScreeningRun).order_by(ScreeningRun.id.desc()).limit(1)
-            )
-            events = []
-            if run is not None:
-                events = list(
-                    (
-                        await session.execute(
-                            sa.select(ConjunctionEvent)
-                            .where(ConjunctionEvent.run_id == run.id)
-                            .order_by(ConjunctionEvent.miss_km)
-                        )
-                    ).scalars()
-                )
-            counts = Counter(n for e in events for n in (e.norad_a, e.norad_b))
-            top = counts.most_common(10)
-            names = {}
-            if top:
-                names = {
-                    n: (d, name)
-                    for n, d, name in (
-                        await session.execute(
-                            sa.select(
-                                SpaceObject.norad_id,
-                                SpaceObject.international_designator,
-                                SpaceObject.name,
-                            ).where(SpaceObject.norad_id.in_([n for n, _ in top]))
-                        )
-                    ).all()
-                }
+            run = await screenings.latest_run(session)
+            events = await screenings.events_of(session, run.id or 0) if run is not None else []
+            top = await screening_view.most_involved(session, events)
+            shown = await screening_view.named(session, events[:SHOWN_EVENTS])
         if request.query_params.get("format") == "csv":
 
             async def rows() -> AsyncIterator[dict[str, Any]]:
@@ -104,8 +76,8 @@ class AnalysesPage(Controller):
             request,
             "analyses/analyses.html",
             run=run,
-            events=events[:SHOWN_EVENTS],
+            events=shown,
             total_events=len(events),
             figures=figures,
-            top=[(n, c, *names.get(n, (None, None))) for n, c in top],
+            top=top,
         )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from litestar import Controller, Request, get
 from litestar.response import Template
 
 from registry.documents import service as documents
-from registry.jobs.models import ConjunctionEvent, ScreeningRun
 from web.deps import database
+from web.pages.analyses import screening_view
 from web.pages.rendering import render
 from web.pages.snapshot import cache_of
 
@@ -25,19 +24,5 @@ class HomePage(Controller):
         snap = await cache_of(request.app.state).get(db)
         async with db.reader() as session:
             _, recent = await documents.list_documents(session, state=None, page=1, page_size=8)
-            run = await session.scalar(
-                sa.select(ScreeningRun).order_by(ScreeningRun.id.desc()).limit(1)
-            )
-            closest = []
-            if run is not None:
-                closest = list(
-                    (
-                        await session.execute(
-                            sa.select(ConjunctionEvent)
-                            .where(ConjunctionEvent.run_id == run.id)
-                            .order_by(ConjunctionEvent.miss_km)
-                            .limit(5)
-                        )
-                    ).scalars()
-                )
-        return render(request, "home/home.html", snap=snap, recent=recent, run=run, closest=closest)
+            screening = await screening_view.latest(session, limit=5)
+        return render(request, "home/home.html", snap=snap, recent=recent, screening=screening)

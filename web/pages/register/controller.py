@@ -18,7 +18,7 @@ from web import charts
 from web.api.common import csv_stream
 from web.api.objects import CSV_COLUMNS, csv_row
 from web.deps import database
-from web.pages.register import object_view, search
+from web.pages.register import object_view, reentry_window, search
 from web.pages.rendering import Export, localizer, render
 from web.problems import problem
 
@@ -93,9 +93,15 @@ class RegisterPages(Controller):
     async def object_page(
         self, request: Request[Any, Any, Any], designator: FromPath[str]
     ) -> Template:
-        async with database(request).reader() as session:
+        db = database(request)
+        async with db.reader() as session:
             page = await object_view.load(session, designator)
         ui = localizer(request)
+        compliance = await object_view.compliance_of(db, page.record["international_designator"])
+        observed = page.observed
+        window = await reentry_window.window_of(
+            page.element_sets, observed.perigee_km if observed is not None else None
+        )
         figure = None
         if page.element_sets:
             frame = pl.DataFrame(
@@ -112,8 +118,18 @@ class RegisterPages(Controller):
                 altitude_label=ui.gettext("Altitude (km)"),
                 apogee_label=ui.gettext("Apogee"),
                 perigee_label=ui.gettext("Perigee"),
+                window=(window.p05, window.p95) if window is not None else None,
+                window_label=ui.gettext("Predicted re-entry window (5th to 95th percentile)"),
+                median=window.predicted if window is not None else None,
             )
-        return render(request, "register/object.html", page=page, figure=figure)
+        return render(
+            request,
+            "register/object.html",
+            page=page,
+            figure=figure,
+            window=window,
+            compliance=compliance,
+        )
 
     @get("/documents")
     async def document_list(self, request: Request[Any, Any, Any]) -> Template:

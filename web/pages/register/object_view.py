@@ -1,20 +1,22 @@
-"""What the object page shows, gathered from the services: record, versions, orbit, events."""
+"""What the object page shows, gathered from the services: record, versions, orbit, close
+approaches of the latest stored screening."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from compliance import service as compliance
 from orbit.elements import ElementSet
 from orbit.facts import OrbitFacts, catalog_facts
+from registry.db import Database
 from registry.elementsets import service as elementsets
-from registry.jobs.models import ConjunctionEvent, ScreeningRun
+from registry.errors import NotFound
 from registry.objects import service
-from registry.objects.models import SpaceObject
+from web.pages.analyses import screening_view
 
 #: Declared orbital items and the observed fact each is compared with.
 COMPARED = (
@@ -55,8 +57,9 @@ class ObjectPage:
     facts: list[OrbitFacts]
     comparisons: dict[str, list[OrbitRow]]
     timeline: list[TimelineEntry]
-    close_approaches: list[dict[str, Any]] = field(default_factory=list)
-    screening: ScreeningRun | None = None
+    screening: screening_view.Screening | None = None
+    #: The object's NORAD number as the register holds it now (what screenings know it by).
+    norad_id: int | None = None
 
     @property
     def observed(self) -> OrbitFacts | None:
@@ -115,45 +118,6 @@ def _timeline(record: dict[str, Any], versions: list[dict[str, Any]]) -> list[Ti
     return entries
 
 
-async def _close_approaches(
-    session: AsyncSession, norad_id: int | None
-) -> tuple[ScreeningRun | None, list[dict[str, Any]]]:
-    run = await session.scalar(sa.select(ScreeningRun).order_by(ScreeningRun.id.desc()).limit(1))
-    if run is None or norad_id is None:
-        return run, []
-    rows = await session.execute(
-        sa.select(ConjunctionEvent)
-        .where(
-            ConjunctionEvent.run_id == run.id,
-            sa.or_(ConjunctionEvent.norad_a == norad_id, ConjunctionEvent.norad_b == norad_id),
-        )
-        .order_by(ConjunctionEvent.miss_km)
-        .limit(50)
-    )
-    events = []
-    for event in rows.scalars():
-        other = event.norad_b if event.norad_a == norad_id else event.norad_a
-        events.append(
-            {
-                "other": other,
-                "tca": event.tca,
-                "miss_km": event.miss_km,
-                "vrel_kms": event.vrel_kms,
-                "pc": event.pc,
-            }
-        )
-    if events:
-        names = await session.execute(
-            sa.select(
-                SpaceObject.norad_id, SpaceObject.international_designator, SpaceObject.name
-            ).where(SpaceObject.norad_id.in_([e["other"] for e in events]))
-        )
-        by_norad = {n: (d, name) for n, d, name in names}
-        for e in events:
-            e["designator"], e["name"] = by_norad.get(e["other"], (None, None))
-    return run, events
-
-
 async def load(session: AsyncSession, designator: str) -> ObjectPage:
     obj = await service.find_object(session, designator)
     record = await service.get_record(session, designator)
@@ -163,7 +127,7 @@ async def load(session: AsyncSession, designator: str) -> ObjectPage:
     sets = await elementsets.for_object(session, obj.id or 0)
     facts_all = catalog_facts(sets) if sets else None
     facts = [facts_all.row(i) for i in range(len(sets))] if facts_all is not None else []
-    run, events = await _close_approaches(session, obj.norad_id)
+    screening = await screening_view.for_object(session, obj.norad_id, limit=50)
     return ObjectPage(
         record=record,
         versions=versions,
@@ -171,6 +135,15 @@ async def load(session: AsyncSession, designator: str) -> ObjectPage:
         facts=facts,
         comparisons=_comparisons(record, facts[-1] if facts else None),
         timeline=_timeline(record, versions),
-        close_approaches=events,
-        screening=run,
+        screening=screening,
+        norad_id=obj.norad_id,
     )
+
+
+async def compliance_of(db: Database, designator: str) -> dict[str, Any] | None:
+    """The object's compliance report as the API gives it; None when it is not scored (an
+    object the scoring does not know yet, for instance one created after the last change)."""
+    try:
+        return await compliance.object_compliance(db, designator)
+    except NotFound:
+        return None

@@ -17,6 +17,7 @@ from web import charts
 from web.deps import database
 from web.pages.rendering import localizer, render
 from web.pages.snapshot import cache_of
+from web.pages.states import compliance_view
 
 GAP_PAGE = 100
 SORTS = {
@@ -85,9 +86,13 @@ class StatePages(Controller):
                 ],
             )
         gap = snap.gap.filter(pl.col("state") == code)
+        report = await compliance_view.report_of(database(request), code)
         return render(
             request,
             "states/state.html",
+            report=report,
+            families=compliance_view.families(report) if report else [],
+            trends=await compliance_view.trends(report, ui) if report else None,
             state=state,
             snap=snap,
             summary=snap.state_row(code),
