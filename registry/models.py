@@ -7,7 +7,7 @@ from registry.audit.models import AuditEntry
 from registry.compliance_store.models import ComplianceScore, ObjectLifetime, QuestionnaireAnswer  # noqa: F401
 from registry.documents.models import Document
 from registry.elementsets.models import ElementSetRow, SatcatEntry
-from registry.jobs.models import ConjunctionEvent, Job, ScreeningRun
+from registry.jobs.models import ConjunctionEvent, Job, ReentryForecast, ReentryRun, ScreeningRun
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
 from registry.ratelimit import RateBucket  # noqa: F401
 from registry.states.models import State
@@ -25,6 +25,8 @@ __all__ = [
     "ElementSetRow",
     "Job",
     "ObjectVersion",
+    "ReentryForecast",
+    "ReentryRun",
     "Registration",
     "SatcatEntry",
     "ScreeningRun",

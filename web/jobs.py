@@ -70,7 +70,45 @@ async def screening(ctx: JobContext) -> Outcome:
     return Outcome({"run_id": stored.id, "events": len(records), "objects": len(elements)}, newest)
 
 
+async def reentry(ctx: JobContext) -> Outcome:
+    """Re-entry predictions for the register's current catalog; the run is stored."""
+    import asyncio
+    from datetime import timedelta
+
+    from orbit.reentry import group_by_object, predict_catalog
+    from registry.elementsets import service as elementsets
+    from registry.jobs.reentries import store_run
+
+    horizon = float(ctx.params.get("horizon_days", 365.0))
+    async with ctx.db.reader() as session:
+        elements = await elementsets.latest_per_object(session)
+    if not elements:
+        raise ValueError("the register holds no element sets to predict from")
+    newest = max(e.epoch for e in elements)
+    await ctx.progress(
+        0.05, f"predicting re-entries of {len(elements)} objects over {horizon:g} days"
+    )
+    outcomes = await asyncio.to_thread(
+        predict_catalog, group_by_object(elements), horizon_end=newest + timedelta(days=horizon)
+    )
+    predictions = [o.prediction for o in outcomes if o.prediction is not None]
+    async with ctx.db.writer() as session:
+        run = await store_run(
+            session,
+            predictions,
+            horizon_days=horizon,
+            objects=len(outcomes),
+            data_as_of=newest,
+            source="register: newest element set per object",
+            job_id=ctx.job_id,
+        )
+    return Outcome(
+        {"run_id": run.id, "predicted": len(predictions), "objects": len(outcomes)}, newest
+    )
+
+
 HANDLERS: dict[str, Handler] = {
+    "reentry": reentry,
     "screening": screening,
     "fetch-celestrak": fetch_celestrak,
     "fetch-satcat": fetch_satcat,

@@ -80,3 +80,36 @@ class ConjunctionEvent(SQLModel, table=True):
     crosstrack_km: float
     pc: float | None = None
     pc_method: str | None = Field(default=None, max_length=60)
+
+
+class ReentryRun(SQLModel, table=True):
+    """A stored re-entry prediction over the register's current catalog."""
+
+    __tablename__ = "reentry_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int | None = Field(default=None, foreign_key="jobs.id")
+    horizon_days: float
+    objects: int
+    predicted: int
+    data_as_of: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    source: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class ReentryForecast(SQLModel, table=True):
+    """One object predicted to re-enter within a run's horizon: the median and its 5-95% window."""
+
+    __tablename__ = "reentry_forecasts"
+    __table_args__ = (sa.Index("ix_reentry_forecasts_run_predicted", "run_id", "predicted"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="reentry_runs.id")
+    norad_id: int = Field(sa_type=sa.BigInteger, index=True)
+    designator: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=200)
+    epoch: datetime = Field(sa_type=UTCDateTime)
+    predicted: datetime = Field(sa_type=UTCDateTime)
+    p05: datetime = Field(sa_type=UTCDateTime)
+    p95: datetime = Field(sa_type=UTCDateTime)
+    method: str = Field(max_length=300)

@@ -12,7 +12,7 @@ from registry.jobs import screenings
 from web import charts
 from web.api.common import csv_stream
 from web.deps import database
-from web.pages.analyses import screening_view
+from web.pages.analyses import reentry_view, screening_view
 from web.pages.rendering import Export, localizer, render
 
 EVENT_COLUMNS = (
@@ -28,6 +28,7 @@ EVENT_COLUMNS = (
     "pc_method",
 )
 SHOWN_EVENTS = 100
+FORECAST_COLUMNS = ("norad_id", "designator", "name", "epoch", "predicted", "p05", "p95", "method")
 
 
 class AnalysesPage(Controller):
@@ -44,6 +45,22 @@ class AnalysesPage(Controller):
             events = await screenings.events_of(session, run.id or 0) if run is not None else []
             top = await screening_view.most_involved(session, events)
             shown = await screening_view.named(session, events[:SHOWN_EVENTS])
+            reentry = await reentry_view.latest(session)
+        if (
+            request.query_params.get("format") == "csv"
+            and request.query_params.get("table") == "reentries"
+        ):
+            forecasts = (reentry.recent[::-1] + reentry.upcoming) if reentry else []
+
+            async def forecast_rows() -> AsyncIterator[dict[str, Any]]:
+                for f in forecasts:
+                    yield {c: getattr(f, c) for c in FORECAST_COLUMNS}
+
+            return Export(
+                csv_stream(FORECAST_COLUMNS, forecast_rows()),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="reentries.csv"'},
+            )
         if request.query_params.get("format") == "csv":
 
             async def rows() -> AsyncIterator[dict[str, Any]]:
@@ -75,6 +92,7 @@ class AnalysesPage(Controller):
         return render(
             request,
             "analyses/analyses.html",
+            reentry=reentry,
             run=run,
             events=shown,
             total_events=len(events),

@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from registry.documents import service as documents
 from web.deps import database
-from web.pages.analyses import screening_view
+from web.pages.analyses import reentry_view, screening_view
 from web.pages.rendering import render
 from web.pages.snapshot import cache_of
 
@@ -25,4 +25,12 @@ class HomePage(Controller):
         async with db.reader() as session:
             _, recent = await documents.list_documents(session, state=None, page=1, page_size=8)
             screening = await screening_view.latest(session, limit=5)
-        return render(request, "home/home.html", snap=snap, recent=recent, screening=screening)
+            reentry = await reentry_view.latest(session, limit=8)
+        return render(
+            request,
+            "home/home.html",
+            snap=snap,
+            recent=recent,
+            screening=screening,
+            reentry=reentry,
+        )
