@@ -67,6 +67,10 @@ class Database:
     def __init__(
         self, settings: Settings | None = None, *, engine: AsyncEngine | None = None
     ) -> None:
+        # Every table, so that foreign keys resolve whichever services a process imported first
+        # (imported here, not at module level: some model modules use Database themselves).
+        import registry.models  # noqa: F401
+
         self.settings = settings or get_settings()
         self.engine = engine or create_engine(self.settings)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
