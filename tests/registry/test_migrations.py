@@ -36,7 +36,7 @@ def test_a_database_handle_knows_every_table(tmp_path: Path) -> None:
     import sys
 
     probe = (
-        "from registry.db import Database; from registry.settings import Settings; "
+        "import registry.demo.load; from registry.db import Database; from registry.settings import Settings; "
         "from sqlmodel import SQLModel; Database(Settings(database_url='sqlite:///"
         + str(tmp_path / "x.db")
         + "')); "
