@@ -299,6 +299,37 @@ async def review_answer(
     return row
 
 
+async def withdraw_answer(
+    session: AsyncSession, principal: Principal, answer_id: int
+) -> QuestionnaireAnswer:
+    """The State takes back an answer still waiting for review (like a submission it withdraws).
+
+    A returned answer is corrected by submitting a new one for the same item: the newest
+    accepted answer per item is the one that counts.
+    """
+    row = await session.get(QuestionnaireAnswer, answer_id)
+    # Another State's answer is reported as absent, as its drafts are.
+    if row is None or not (principal.is_state and principal.state_code == row.state_code):
+        raise NotFound(f"no questionnaire answer {answer_id}")
+    if row.status != "submitted":
+        raise InvalidTransition(
+            f"answer {answer_id} is {row.status}: only a submitted answer is withdrawn"
+        )
+    row.status = "withdrawn"
+    await session.flush()
+    await chain.append(
+        session,
+        actor=principal.ref,
+        role=principal.role,
+        action="questionnaire.withdraw",
+        entity="questionnaire_answer",
+        entity_id=answer_id,
+        state_code=row.state_code,
+        details={"item_id": row.item_id},
+    )
+    return row
+
+
 async def list_answers(
     session: AsyncSession, principal: Principal, state: str
 ) -> list[dict[str, Any]]:

@@ -175,6 +175,42 @@ async def test_questionnaire_workflow(seeded: Database) -> None:
             await service.review_answer(session, REVIEWER, answer_id, decision="return")
 
 
+async def test_questionnaire_withdraw_and_resubmit_after_return(seeded: Database) -> None:
+    url = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000018931380"
+    async with seeded.writer() as session:
+        first = await service.submit_answer(
+            session, FRA_OFFICER, "FRA", item_id="A1.1", answer="yes"
+        )
+        second = await service.submit_answer(
+            session, FRA_OFFICER, "FRA", item_id="A1.1", answer="yes", evidence_url=url
+        )
+    async with seeded.writer() as session:
+        withdrawn = await service.withdraw_answer(session, FRA_OFFICER, first.id or 0)
+    assert withdrawn.status == "withdrawn"
+    async with seeded.writer() as session:
+        with pytest.raises(InvalidTransition):  # a withdrawn answer is not reviewed
+            await service.review_answer(session, REVIEWER, first.id or 0, decision="accept")
+    async with seeded.writer() as session:
+        returned = await service.review_answer(
+            session, REVIEWER, second.id or 0, decision="return", note="link broken"
+        )
+    assert returned.status == "returned"
+    async with seeded.writer() as session:
+        with pytest.raises(InvalidTransition):  # a returned answer is corrected by a new one
+            await service.withdraw_answer(session, FRA_OFFICER, second.id or 0)
+        fixed = await service.submit_answer(
+            session, FRA_OFFICER, "FRA", item_id="A1.1", answer="yes", evidence_url=url
+        )
+    async with seeded.writer() as session:
+        await service.review_answer(session, REVIEWER, fixed.id or 0, decision="accept")
+    item = next(
+        i
+        for i in (await service.state_compliance(seeded, "FRA"))["declared"]["items"]
+        if i["id"] == "A1.1"
+    )
+    assert item["evidence_grade"] == "E3" and item["points"] == 1.0
+
+
 async def test_questionnaire_rejects_bad_input_and_other_states(seeded: Database) -> None:
     async with seeded.writer() as session:
         with pytest.raises(Forbidden):
@@ -260,3 +296,18 @@ async def test_api_questionnaire(client: AsyncTestClient[Any], seeded: Database)
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "accepted"
     public = (await client.get("/api/v1/states/FRA/questionnaire")).json()
     assert [a["evidence_grade"] for a in public] == ["E4"]
+
+
+async def test_api_withdraw_answer(client: AsyncTestClient[Any], seeded: Database) -> None:
+    fra, deu = await _key(seeded, "state", "FRA"), await _key(seeded, "state", "DEU")
+    made = await client.post(
+        "/api/v1/states/FRA/questionnaire", json={"item_id": "B4.1", "answer": "yes"}, headers=fra
+    )
+    answer_id = made.json()["id"]
+    assert (
+        await client.post(f"/api/v1/questionnaire/answers/{answer_id}/withdraw", headers=deu)
+    ).status_code == 404
+    done = await client.post(f"/api/v1/questionnaire/answers/{answer_id}/withdraw", headers=fra)
+    assert done.status_code == 200 and done.json()["status"] == "withdrawn"
+    again = await client.post(f"/api/v1/questionnaire/answers/{answer_id}/withdraw", headers=fra)
+    assert again.status_code == 409

@@ -143,3 +143,15 @@ class ComplianceController(Controller):
                 session, principal, answer_id, decision=body.decision, note=body.note
             )
             return service.answer_view(row)
+
+    @post(
+        "/api/v1/questionnaire/answers/{answer_id:int}/withdraw",
+        operation_id="withdraw_questionnaire_answer",
+        summary="Withdraw an answer still waiting for review (its State's officers)",
+        status_code=200,
+    )
+    async def withdraw(self, request: Request[Any, Any, Any], answer_id: RowId) -> dict[str, Any]:
+        principal = require_login(principal_of(request))
+        async with database(request).writer() as session:
+            row = await service.withdraw_answer(session, principal, answer_id)
+            return service.answer_view(row)
