@@ -25,7 +25,7 @@ from registry.accounts.principal import Principal
 from registry.audit import chain
 from registry.compliance_store.models import ComplianceScore, QuestionnaireAnswer
 from registry.db import Database
-from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, field_error
 from registry.types import utcnow
 
 # Table columns, typed loosely: SQLModel declares the attributes as Python values.
@@ -192,41 +192,23 @@ async def submit_answer(
     q = load_questionnaire()
     errors = []
     if item_id not in {i.id for i in q.items}:
-        errors.append(
-            {
-                "field": "item_id",
-                "code": "item.unknown",
-                "severity": "error",
-                "message": f"no questionnaire item {item_id!r}",
-            }
-        )
+        errors.append(field_error("item_id", "item.unknown", f"no questionnaire item {item_id!r}"))
     if answer not in ANSWER_FACTOR:
         errors.append(
-            {
-                "field": "answer",
-                "code": "answer.invalid",
-                "severity": "error",
-                "message": f"answer must be one of {sorted(ANSWER_FACTOR)}",
-            }
+            field_error(
+                "answer", "answer.invalid", f"answer must be one of {sorted(ANSWER_FACTOR)}"
+            )
         )
     if evidence_url is not None and (len(evidence_url) > 500 or not _URL.match(evidence_url)):
         errors.append(
-            {
-                "field": "evidence_url",
-                "code": "url.invalid",
-                "severity": "error",
-                "message": "evidence_url must be an http(s) URL of at most 500 characters",
-            }
+            field_error(
+                "evidence_url",
+                "url.invalid",
+                "evidence_url must be an http(s) URL of at most 500 characters",
+            )
         )
     if note is not None and len(note) > 4000:
-        errors.append(
-            {
-                "field": "note",
-                "code": "note.too_long",
-                "severity": "error",
-                "message": "note is longer than 4000 characters",
-            }
-        )
+        errors.append(field_error("note", "note.too_long", "note is longer than 4000 characters"))
     if errors:
         raise ValidationFailed(f"{len(errors)} invalid field(s)", errors)
     row = QuestionnaireAnswer(
@@ -272,14 +254,7 @@ async def review_answer(
     if decision not in ("accept", "return"):
         raise ValidationFailed(
             "1 invalid field(s)",
-            [
-                {
-                    "field": "decision",
-                    "code": "decision.invalid",
-                    "severity": "error",
-                    "message": "decision must be accept or return",
-                }
-            ],
+            [field_error("decision", "decision.invalid", "decision must be accept or return")],
         )
     if row.status != "submitted":
         raise InvalidTransition(f"answer {answer_id} is {row.status}, not submitted")

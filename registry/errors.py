@@ -4,6 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
+
+def field_error(field: str, code: str, message: str, severity: str = "error") -> dict[str, str]:
+    """One field-level finding, the shape every 4xx problem's ``errors`` list holds.
+
+    >>> field_error("apogee_km", "orbit.apogee_below_perigee", "apogee 300 km is below perigee 400 km")["code"]
+    'orbit.apogee_below_perigee'
+    """
+    return {"field": field, "code": code, "severity": severity, "message": message}
+
+
+def model_errors(
+    exc: ValidationError, *, prefix: str = "", empty: str = "body"
+) -> list[dict[str, str]]:
+    """A strict model's refusal as field-level findings (``loc`` joined with dots)."""
+    return [
+        field_error(
+            prefix + (".".join(str(p) for p in e["loc"]) or empty), "field.invalid", e["msg"]
+        )
+        for e in exc.errors()
+    ]
+
 
 class RegistryError(Exception):
     status = 400

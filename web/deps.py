@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from registry.accounts.principal import Principal
 from registry.db import Database
-from registry.errors import ValidationFailed
+from registry.errors import ValidationFailed, model_errors
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,15 +35,7 @@ async def strict_body(request: Request[Any, Any, Any], model: type[M]) -> M:
     try:
         return model.model_validate_json(await request.body())
     except ValidationError as exc:
-        errors = [
-            {
-                "field": ".".join(str(p) for p in e["loc"]) or "body",
-                "code": "field.invalid",
-                "severity": "error",
-                "message": e["msg"],
-            }
-            for e in exc.errors()
-        ]
+        errors = model_errors(exc)
         raise ValidationFailed(f"{len(errors)} invalid field(s)", errors) from exc
 
 

@@ -9,7 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from registry.errors import RegistryError
+from registry.errors import RegistryError, field_error
 
 log = logging.getLogger("spacereg.web")
 PROBLEM = "application/problem+json"
@@ -28,12 +28,11 @@ def _registry_error(_: Request[Any, Any, Any], exc: RegistryError) -> Response[A
 
 def _validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     errors = [
-        {
-            "field": str(item.get("key") or item.get("source") or ""),
-            "code": "field.invalid",
-            "severity": "error",
-            "message": str(item.get("message", "")),
-        }
+        field_error(
+            str(item.get("key") or item.get("source") or ""),
+            "field.invalid",
+            str(item.get("message", "")),
+        )
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from registry.errors import ValidationFailed
+from registry.errors import ValidationFailed, field_error
 
 SCOPES = ("read", "submit", "review", "admin")
 #: The most each role's key may hold (the secretariat submits on a State's behalf).
@@ -41,25 +41,17 @@ def parse_scopes(text: str | Iterable[str] | None, role: str) -> frozenset[str] 
         if word not in SCOPES:
             raise ValidationFailed(
                 f"unknown scope {word}",
-                [
-                    {
-                        "field": "scopes",
-                        "code": "scope.unknown",
-                        "severity": "error",
-                        "message": f"scopes are {', '.join(SCOPES)}",
-                    }
-                ],
+                [field_error("scopes", "scope.unknown", f"scopes are {', '.join(SCOPES)}")],
             )
         if word not in allowed:
             raise ValidationFailed(
                 f"a {role} key cannot have the scope {word}",
                 [
-                    {
-                        "field": "scopes",
-                        "code": "scope.not_allowed",
-                        "severity": "error",
-                        "message": f"role {role} allows {', '.join(sorted(allowed))}",
-                    }
+                    field_error(
+                        "scopes",
+                        "scope.not_allowed",
+                        f"role {role} allows {', '.join(sorted(allowed))}",
+                    )
                 ],
             )
     return frozenset(words)

@@ -15,7 +15,7 @@ from registry.accounts.models import ROLES, ApiKey, User
 from registry.accounts.principal import Principal
 from registry.accounts.scopes import effective_scopes, parse_scopes, stored_form
 from registry.audit import chain
-from registry.errors import Conflict, NotFound, ValidationFailed
+from registry.errors import Conflict, NotFound, ValidationFailed, field_error
 from registry.states.models import State
 from registry.types import utcnow
 
@@ -23,31 +23,27 @@ _hasher = PasswordHasher()
 KEY_PREFIX = "sr_"
 
 
-def _finding(field: str, code: str, message: str) -> dict[str, str]:
-    return {"field": field, "code": code, "severity": "error", "message": message}
-
-
 async def _check_role_state(session: AsyncSession, role: str, state_code: str | None) -> None:
     if role not in ROLES:
         raise ValidationFailed(
             "unknown role",
-            [_finding("role", "role.unknown", f"role must be one of {', '.join(ROLES)}")],
+            [field_error("role", "role.unknown", f"role must be one of {', '.join(ROLES)}")],
         )
     if role == "state":
         if not state_code:
             raise ValidationFailed(
                 "a State officer needs a State",
-                [_finding("state", "state.required", "--state is required for role state")],
+                [field_error("state", "state.required", "--state is required for role state")],
             )
         if await session.get(State, state_code) is None:
             raise ValidationFailed(
                 "unknown State",
-                [_finding("state", "state.unknown", f"no State with code {state_code}")],
+                [field_error("state", "state.unknown", f"no State with code {state_code}")],
             )
     elif state_code:
         raise ValidationFailed(
             "only State officers belong to a State",
-            [_finding("state", "state.not_allowed", f"role {role} takes no State")],
+            [field_error("state", "state.not_allowed", f"role {role} takes no State")],
         )
 
 
@@ -77,7 +73,8 @@ async def create_user(
     email = email.strip().lower()
     if "@" not in email:
         raise ValidationFailed(
-            "invalid e-mail address", [_finding("email", "email.invalid", "not an e-mail address")]
+            "invalid e-mail address",
+            [field_error("email", "email.invalid", "not an e-mail address")],
         )
     if await session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} exists")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.documents.models import Document
 from registry.documents.symbols import Symbol, parse_symbol
-from registry.errors import Conflict, ValidationFailed
+from registry.errors import Conflict, ValidationFailed, field_error
 from registry.states.models import State
 
 _PG_NUMBERING_LOCK = 7_301_976
@@ -38,14 +38,7 @@ async def series_for(session: AsyncSession, state_code: str, at: datetime) -> st
 def _bad_symbol(symbol: str, why: str) -> ValidationFailed:
     return ValidationFailed(
         why,
-        [
-            {
-                "field": "symbol",
-                "code": "document.symbol_malformed",
-                "severity": "error",
-                "message": f"{symbol}: {why}",
-            }
-        ],
+        [field_error("symbol", "document.symbol_malformed", f"{symbol}: {why}")],
     )
 
 

@@ -38,7 +38,9 @@ async def _run_async(settings: Settings) -> None:
 
 settings = config.attributes.get("settings") or Settings()
 if context.is_offline_mode():
-    context.configure(url=settings.database_url, target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=settings.database_url, target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

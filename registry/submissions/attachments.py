@@ -20,8 +20,8 @@ from sqlalchemy.orm import defer
 
 from registry.accounts.principal import Principal
 from registry.audit import chain
-from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from registry.submissions import checks, service
+from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, field_error
+from registry.submissions import service
 from registry.submissions.models import Attachment
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -38,7 +38,7 @@ def safe_filename(name: str) -> str:
 
 
 def _rejected(message: str) -> ValidationFailed:
-    return ValidationFailed(message, [checks.finding("attachment", "attachment.invalid", message)])
+    return ValidationFailed(message, [field_error("attachment", "attachment.invalid", message)])
 
 
 async def add_pdf(

@@ -35,6 +35,7 @@ from orbit import compare
 from orbit.elements import ElementSet
 from orbit.issues import ParseError
 from orbit.read import read_elements
+from registry.errors import field_error
 from registry.objects.schemas import ObjectIn
 from registry.submissions import checks, text_fields
 from registry.submissions.schemas import MAX_OBJECTS
@@ -102,13 +103,7 @@ class CsvRows:
 
 def _file_problem(filename: str, message: str, line: int | None = None) -> dict[str, Any]:
     where = f"{filename}, line {line}" if line else filename
-    return {
-        "field": "file",
-        "code": "csv.invalid",
-        "severity": "error",
-        "message": f"{where}: {message}",
-        "line": line,
-    }
+    return {**field_error("file", "csv.invalid", f"{where}: {message}"), "line": line}
 
 
 def _decode(data: bytes | str, filename: str) -> str | dict[str, Any]:
@@ -255,7 +250,7 @@ def apply_element_sets(row: Row, candidates: list[ElementSet]) -> None:
             for fc in comparison.fields:
                 if fc.verdict == "inconsistent" and fc.field in _COMPARED:
                     row.findings.append(
-                        checks.finding(
+                        field_error(
                             _COMPARED[fc.field],
                             "elements.inconsistent",
                             f"declared {fc.declared:g}, observed {fc.observed:.4g} "

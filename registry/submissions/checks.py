@@ -16,17 +16,12 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import validation
-from registry.errors import ValidationFailed
+from registry.errors import ValidationFailed, field_error, model_errors
 from registry.objects.models import Registration, SpaceObject
 from registry.objects.records import REGISTRATION_FIELDS
 from registry.objects.schemas import ObjectIn
 from registry.states.models import State
 from registry.submissions.schemas import AmendmentCreate
-
-
-def finding(field: str, code: str, message: str, severity: str = "error") -> dict[str, str]:
-    return {"field": field, "code": code, "severity": severity, "message": message}
-
 
 #: Codes about registering an object anew; an amendment changes a registration that exists.
 REGISTRATION_ONLY_CODES = frozenset({"registration.duplicate", "registration.other_state"})
@@ -84,7 +79,7 @@ async def object_findings(
     for i, obj in enumerate(objects):
         if obj.international_designator in seen:
             per_object[i].append(
-                finding(
+                field_error(
                     "international_designator",
                     "designator.duplicate_in_submission",
                     f"{obj.international_designator} appears already as object {seen[obj.international_designator] + 1}",
@@ -132,7 +127,9 @@ async def validate_amendment(
         raise ValidationFailed(
             "unknown or unchangeable fields",
             [
-                finding(f"changes.{name}", "amendment.field_unknown", f"{name} cannot be amended")
+                field_error(
+                    f"changes.{name}", "amendment.field_unknown", f"{name} cannot be amended"
+                )
                 for name in unknown
             ],
         )
@@ -166,16 +163,13 @@ async def validate_amendment(
     except ValidationError as exc:
         raise ValidationFailed(
             "invalid changes",
-            [
-                finding("changes." + ".".join(str(p) for p in e["loc"]), "field.invalid", e["msg"])
-                for e in exc.errors()
-            ],
+            model_errors(exc, prefix="changes."),
         ) from exc
     if body.amendment_type == "transfer" and not body.new_state_of_registry:
         raise ValidationFailed(
             "transfer needs the new State",
             [
-                finding(
+                field_error(
                     "new_state_of_registry",
                     "transfer.state_required",
                     "name the new State of registry",

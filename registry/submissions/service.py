@@ -18,7 +18,14 @@ from registry.accounts.principal import Principal
 from registry.audit import chain
 from registry.documents import numbering
 from registry.documents.models import Document
-from registry.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from registry.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+    field_error,
+)
 from registry.objects import service as objects
 from registry.objects.models import Registration, SpaceObject
 from registry.objects.records import REGISTRATION_FIELDS
@@ -158,7 +165,7 @@ async def _state_for_new(
             raise ValidationFailed(
                 "state required",
                 [
-                    checks.finding(
+                    field_error(
                         "state",
                         "state.required",
                         "name the State on whose behalf the submission is entered",
@@ -215,7 +222,7 @@ async def existing_for_key(
         raise ValidationFailed(
             "Idempotency-Key reused with a different request",
             [
-                checks.finding(
+                field_error(
                     "Idempotency-Key", "idempotency.mismatch", "this key was used with another body"
                 )
             ],

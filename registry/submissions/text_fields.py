@@ -28,6 +28,7 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
+from registry.errors import field_error
 from registry.objects.schemas import LaunchingRole, ObjectIn
 
 #: The object JSON's fields, in the model's order: the CSV template's columns.
@@ -42,7 +43,7 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 def _finding(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "code": "field.invalid", "severity": "error", "message": message}
+    return field_error(field, "field.invalid", message)
 
 
 def _number(text: str) -> float | None:

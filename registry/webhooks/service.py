@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.principal import Principal
 from registry.audit import chain
-from registry.errors import Forbidden, NotFound, ValidationFailed
+from registry.errors import Forbidden, NotFound, ValidationFailed, field_error
 from registry.jobs import service as jobs
 from registry.submissions.models import Submission
 from registry.types import utcnow
@@ -30,9 +30,7 @@ SUBSCRIBABLE = tuple(e for e in EVENTS if e != "ping")
 
 
 def _invalid(field: str, code: str, message: str) -> ValidationFailed:
-    return ValidationFailed(
-        message, [{"field": field, "code": code, "severity": "error", "message": message}]
-    )
+    return ValidationFailed(message, [field_error(field, code, message)])
 
 
 def is_private_host(host: str) -> bool:

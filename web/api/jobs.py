@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import JSONBody, QueryParameter
 from pydantic import Field
 
-from registry.errors import ValidationFailed
+from registry.errors import ValidationFailed, field_error
 from registry.jobs import service
 from registry.objects.schemas import StrictModel
 from web.api.common import page_body
@@ -40,14 +40,7 @@ class JobController(Controller):
         if body.kind not in HANDLERS:
             raise ValidationFailed(
                 "unknown job kind",
-                [
-                    {
-                        "field": "kind",
-                        "code": "job.kind_unknown",
-                        "severity": "error",
-                        "message": f"kinds: {', '.join(sorted(HANDLERS))}",
-                    }
-                ],
+                [field_error("kind", "job.kind_unknown", f"kinds: {', '.join(sorted(HANDLERS))}")],
             )
         async with database(request).writer() as session:
             job = await service.enqueue(session, body.kind, body.params, principal.ref)

@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from pydantic import ValidationError
 
-from registry.errors import NotFound, ValidationFailed
+from registry.errors import NotFound, ValidationFailed, field_error, model_errors
 from registry.objects import service as objects
 from registry.objects.schemas import STATUSES, ObjectIn, object_from_stored
 from registry.submissions import (
@@ -76,10 +76,7 @@ def _at_position(findings: list[dict[str, Any]], position: int) -> list[dict[str
 
 def _invalid(exc: ValidationError) -> list[dict[str, Any]]:
     """A strict model's refusal as findings naming the field."""
-    return [
-        checks.finding(".".join(str(p) for p in e["loc"]) or "form", "field.invalid", e["msg"])
-        for e in exc.errors()
-    ]
+    return model_errors(exc, empty="form")
 
 
 def _object_form(
@@ -326,7 +323,7 @@ class PortalPages(Controller):
             if len(items) == 1:
                 raise ValidationFailed(
                     "a submission keeps at least one object; delete the draft instead",
-                    [checks.finding("objects", "field.invalid", "at least one object")],
+                    [field_error("objects", "field.invalid", "at least one object")],
                 )
             kept = [object_from_stored(i.data) for n, i in enumerate(items) if n != position]
             await service.update(
@@ -401,7 +398,7 @@ class PortalPages(Controller):
         except (ValueError, ValidationError) as exc:
             raise ValidationFailed(
                 "the checked objects did not come back intact; upload the file again",
-                [checks.finding("objects", "field.invalid", str(exc)[:300])],
+                [field_error("objects", "field.invalid", str(exc)[:300])],
             ) from exc
         async with database(request).writer() as session:
             sub, _ = await service.create(session, who, body)
@@ -428,7 +425,7 @@ class PortalPages(Controller):
         changes, problems = text_fields.object_json(cells)
         if not changes and not problems:
             problems.append(
-                checks.finding("changes", "field.invalid", "fill in at least one field to change")
+                field_error("changes", "field.invalid", "fill in at least one field to change")
             )
         new_state = str(form.get("new_state_of_registry") or "").strip().upper() or None
         note = str(form.get("note") or "").strip()[:4000] or None
@@ -453,7 +450,7 @@ class PortalPages(Controller):
             except ValidationFailed as exc:
                 problems = exc.findings
             except NotFound as exc:
-                problems = [checks.finding("international_designator", "field.invalid", exc.detail)]
+                problems = [field_error("international_designator", "field.invalid", exc.detail)]
         current = await _current(request, who.state_code or "", designator)
         return _amend_page(
             request,

@@ -19,9 +19,9 @@ from litestar.response import Redirect, Response, Template
 from pydantic import ValidationError
 
 from registry.audit import chain, listing
-from registry.errors import NotFound, ValidationFailed
+from registry.errors import NotFound, ValidationFailed, field_error, model_errors
 from registry.states.models import State
-from registry.submissions import attachments, bulk, checks, queue, review, service
+from registry.submissions import attachments, bulk, queue, review, service
 from registry.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATUSES
 from registry.submissions.schemas import SubmissionCreate
 from web.auth import require_role
@@ -56,7 +56,7 @@ def _day(text: str, name: str) -> tuple[date | None, list[dict[str, Any]]]:
     try:
         return date.fromisoformat(text.strip()), []
     except ValueError:
-        return None, [checks.finding(name, "field.invalid", "a date as YYYY-MM-DD is expected")]
+        return None, [field_error(name, "field.invalid", "a date as YYYY-MM-DD is expected")]
 
 
 class WorkspacePages(Controller):
@@ -140,7 +140,7 @@ class WorkspacePages(Controller):
         if action == "return" and not note:
             raise ValidationFailed(
                 "a returned submission needs a note saying what to correct",
-                [checks.finding("note", "field.invalid", "write the note to the State")],
+                [field_error("note", "field.invalid", "write the note to the State")],
             )
         async with db.writer() as session:
             await service.transition(
@@ -187,15 +187,13 @@ class WorkspacePages(Controller):
         csv_file = await upload(form, "objects")
         elements = await upload(form, "elements")
         if not state:
-            problems.append(checks.finding("state", "state.required", "name the State"))
+            problems.append(field_error("state", "state.required", "name the State"))
         if pdf is None:
             problems.append(
-                checks.finding(
-                    "note_verbale", "attachment.invalid", "attach the note verbale (PDF)"
-                )
+                field_error("note_verbale", "attachment.invalid", "attach the note verbale (PDF)")
             )
         if csv_file is None:
-            problems.append(checks.finding("objects", "field.invalid", "attach the objects as CSV"))
+            problems.append(field_error("objects", "field.invalid", "attach the objects as CSV"))
         db = database(request)
         report = None
         if csv_file is not None and state:
@@ -223,10 +221,7 @@ class WorkspacePages(Controller):
             return await _enter_page(
                 request,
                 fields,
-                [
-                    checks.finding(".".join(str(p) for p in e["loc"]), "field.invalid", e["msg"])
-                    for e in exc.errors()
-                ],
+                model_errors(exc, empty=""),
                 report,
                 status_code=422,
             )
