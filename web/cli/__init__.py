@@ -6,6 +6,8 @@ Commands load lazily, so that ``spacereg audit head`` does not pay for numpy and
 from __future__ import annotations
 
 import importlib
+import sys
+from typing import NoReturn
 
 import click
 
@@ -25,6 +27,12 @@ COMMANDS: dict[str, str] = {
     "import": "web.cli.backup:import_command",
     "score": "web.cli.score:command",
 }
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End a command with a one-line reason on stderr and a non-zero exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
 
 
 class LazyGroup(click.Group):

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-import click
 from sqlalchemy.exc import DBAPIError
 
 from registry.db import Database
 from registry.errors import RegistryError, ValidationFailed
 from registry.settings import get_settings
+from web.cli import fail
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-def fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -6,7 +6,7 @@ import click
 
 from registry import migrate
 from registry.settings import get_settings
-from web.cli.common import fail
+from web.cli import fail
 
 
 @click.group("db")

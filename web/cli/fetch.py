@@ -8,7 +8,8 @@ from orbit.clients.errors import ClientError
 from registry.db import Database
 from registry.elementsets import fetch
 from registry.settings import get_settings
-from web.cli.common import fail, run, with_database
+from web.cli import fail
+from web.cli.common import run, with_database
 
 
 @click.group("fetch")

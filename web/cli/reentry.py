@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TextIO
 
 import click
 from rich.console import Console
@@ -30,15 +30,11 @@ from orbit.issues import ParseError
 from orbit.read import read_elements
 from orbit.reentry import Outcome, ReentryPrediction, group_by_object, predict_catalog
 from orbit.spaceweather import SpaceWeather, SpaceWeatherError, load_space_weather
+from web.cli import fail
 
 FIELDS = ("norad_id", "designator", "name", "epoch", "predicted", "p05", "p95", "method")
 #: Below this many objects the work stays in this process (workers cost ~1 s to start).
 PARALLEL_FROM = 2000
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -176,11 +172,11 @@ def command(
     """
     console = Console(stderr=True)
     if output is not None and (output.is_dir() or not output.parent.is_dir()):
-        _fail(f"cannot write {output}: not a file in an existing directory")
+        fail(f"cannot write {output}: not a file in an existing directory")
     try:
         result = read_elements(file)
     except ParseError as error:
-        _fail(str(error))
+        fail(str(error))
     if result.issues:
         console.print(
             f"skipped {len(result.issues)} bad record(s); first: {result.issues[0]}",
@@ -189,12 +185,12 @@ def command(
             soft_wrap=True,
         )
     if not result.elements:
-        _fail(f"{file}: no element sets found")
+        fail(f"{file}: no element sets found")
     sw_path = os.fspath(space_weather) if space_weather is not None else None
     try:
         _space_weather(sw_path)
     except SpaceWeatherError as error:
-        _fail(str(error))
+        fail(str(error))
 
     groups = group_by_object(result.elements)
     reference = max(es.epoch for es in result.elements)
@@ -236,4 +232,4 @@ def command(
     try:
         output.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}")
+        fail(f"cannot write {output}: {error.strerror or error}")

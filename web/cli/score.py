@@ -19,7 +19,8 @@ from rich.console import Console
 
 from registry.db import Database
 from registry.settings import get_settings
-from web.cli.common import fail, run
+from web.cli import fail
+from web.cli.common import run
 
 _err = Console(stderr=True)
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
@@ -38,15 +38,11 @@ from orbit.screening import (
     screen,
 )
 from orbit.tle import decode_catalog_number
+from web.cli import fail
 
 #: Below this many objects the screen stays in this process (workers cost 1-2 s to start,
 #: more than a day of a 3,000-object screen takes here).
 PARALLEL_FROM = 3000
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def parse_start(text: str) -> datetime:
@@ -95,9 +91,9 @@ def load_catalog(file: Path, console: Console) -> list[ElementSet]:
     try:
         result = read_elements(file)
     except ParseError as error:
-        _fail(str(error))
+        fail(str(error))
     except OSError as error:
-        _fail(f"{file}: {error.strerror or error}")
+        fail(f"{file}: {error.strerror or error}")
     if result.issues:
         console.print(
             f"skipped {len(result.issues)} bad record(s); first: {result.issues[0]}",
@@ -106,7 +102,7 @@ def load_catalog(file: Path, console: Console) -> list[ElementSet]:
             soft_wrap=True,
         )
     if not result.elements:
-        _fail(f"{file}: no element sets found")
+        fail(f"{file}: no element sets found")
     return result.elements
 
 
@@ -121,7 +117,7 @@ def make_runner(
         try:
             return DaskRunner(cluster)
         except OSError as error:
-            _fail(f"cannot reach the Dask scheduler at {cluster}: {error}")
+            fail(f"cannot reach the Dask scheduler at {cluster}: {error}")
     if workers == 1 or (workers is None and objects < PARALLEL_FROM):
         from orbit.screening import InlineRunner
 
@@ -366,7 +362,7 @@ def command(
                 with_pc=not no_pc,
             )
         except ValueError as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             if runner is not None and hasattr(runner, "close"):
                 runner.close()
@@ -391,4 +387,4 @@ def command(
         with output.open("w", encoding="utf-8", newline="") as out:
             write_table(records, fmt, out)
     except OSError as error:
-        _fail(f"{output}: {error.strerror or error}")
+        fail(f"{output}: {error.strerror or error}")

@@ -9,7 +9,8 @@ import uvicorn
 
 from registry import migrate
 from registry.settings import Settings, get_settings
-from web.cli.common import fail, run
+from web.cli import fail
+from web.cli.common import run
 
 HOST = click.option("--host", default="127.0.0.1", show_default=True)
 PORT = click.option("--port", default=8000, show_default=True, type=int)
