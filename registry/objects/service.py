@@ -146,7 +146,8 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(query: ObjectQuery) -> sa.Select[Any]:
+def filtered(query: ObjectQuery) -> sa.Select[Any]:
+    """The objects a query selects (callers may add conditions, e.g. the pages' orbit regime)."""
     stmt = sa.select(SpaceObject)
     if query.state:
         stmt = stmt.where(
@@ -178,15 +179,15 @@ def _filtered(query: ObjectQuery) -> sa.Select[Any]:
     return stmt
 
 
-def _ordered(stmt: sa.Select[Any], sort: str) -> sa.Select[Any]:
+def ordered(stmt: sa.Select[Any], sort: str) -> sa.Select[Any]:
     descending = sort.startswith("-")
     column = SORTS[sort.lstrip("-")]
     return stmt.order_by(column.desc() if descending else column.asc(), SpaceObject.id)
 
 
 def _page(query: ObjectQuery, limit: int, offset: int) -> sa.Select[Any]:
-    ordered = _ordered(_filtered(query), query.sort).limit(limit).offset(offset)
-    objects = ordered.subquery()
+    page = ordered(filtered(query), query.sort).limit(limit).offset(offset)
+    objects = page.subquery()
     column = objects.c[SORTS[query.sort.lstrip("-")].key]
     order = column.desc() if query.sort.startswith("-") else column.asc()
     return (
@@ -209,7 +210,7 @@ async def list_records(
     session: AsyncSession, query: ObjectQuery
 ) -> tuple[int, list[dict[str, Any]]]:
     total = (
-        await session.scalar(sa.select(sa.func.count()).select_from(_filtered(query).subquery()))
+        await session.scalar(sa.select(sa.func.count()).select_from(filtered(query).subquery()))
         or 0
     )
     rows = await session.execute(_page(query, query.page_size, (query.page - 1) * query.page_size))

@@ -183,7 +183,7 @@ def _with_regime(stmt: sa.Select[Any], regime: str) -> sa.Select[Any]:
 
 
 def statement(form: SearchForm) -> sa.Select[Any]:
-    stmt = service._filtered(form.query)
+    stmt = service.filtered(form.query)
     return _with_regime(stmt, form.regime) if form.regime else stmt
 
 
@@ -202,7 +202,7 @@ async def run(session: AsyncSession, form: SearchForm) -> tuple[int, list[dict[s
     stmt = statement(form)
     total = await session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     query = form.query
-    page = service._ordered(stmt, query.sort).limit(query.page_size)
+    page = service.ordered(stmt, query.sort).limit(query.page_size)
     page = page.offset((query.page - 1) * query.page_size)
     return total, await _records(session, list((await session.execute(page)).scalars()))
 
@@ -211,7 +211,7 @@ async def stream(
     session: AsyncSession, form: SearchForm, batch: int = 1000
 ) -> AsyncIterator[dict[str, Any]]:
     """Every match, in batches, for the exports."""
-    stmt = service._ordered(statement(form), form.query.sort)
+    stmt = service.ordered(statement(form), form.query.sort)
     offset = 0
     while True:
         objects = list((await session.execute(stmt.limit(batch).offset(offset))).scalars())
