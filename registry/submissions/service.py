@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.principal import Principal
@@ -211,14 +212,14 @@ async def _replace_items(
 
 
 async def existing_for_key(
-    session: AsyncSession, principal: Principal, key: str, body_hash: str
+    session: AsyncSession, principal: Principal, key: str, digest: str
 ) -> Submission | None:
     sub = await session.scalar(
         sa.select(Submission).where(
             Submission.created_by == principal.ref, Submission.idempotency_key == key
         )
     )
-    if sub is not None and sub.request_hash != body_hash:
+    if sub is not None and sub.request_hash != digest:
         raise ValidationFailed(
             "Idempotency-Key reused with a different request",
             [
@@ -230,6 +231,22 @@ async def existing_for_key(
     return sub
 
 
+def body_hash(body: BaseModel) -> str:
+    return request_hash(body.model_dump(mode="json"))
+
+
+async def replay(
+    session: AsyncSession, principal: Principal, body: BaseModel, idempotency_key: str | None
+) -> Submission | None:
+    """What an earlier request with this Idempotency-Key created, or None (no key, or first use).
+
+    The same key with another body is refused: a retry must repeat the request exactly.
+    """
+    if not idempotency_key:
+        return None
+    return await existing_for_key(session, principal, idempotency_key, body_hash(body))
+
+
 async def create(
     session: AsyncSession,
     principal: Principal,
@@ -238,11 +255,9 @@ async def create(
     idempotency_key: str | None = None,
 ) -> tuple[Submission, bool]:
     """Create a draft; returns it and whether it was created now (False: an idempotent replay)."""
-    body_hash = request_hash(body.model_dump(mode="json"))
-    if idempotency_key:
-        earlier = await existing_for_key(session, principal, idempotency_key, body_hash)
-        if earlier is not None:
-            return earlier, False
+    earlier = await replay(session, principal, body, idempotency_key)
+    if earlier is not None:
+        return earlier, False
     state_code, on_behalf = await _state_for_new(session, principal, body.state)
     findings = await checks.validate_objects(session, state_code, body.objects)
     sub = Submission(
@@ -254,7 +269,7 @@ async def create(
         received_at=body.received_at,
         note=body.note,
         idempotency_key=idempotency_key,
-        request_hash=body_hash,
+        request_hash=body_hash(body),
     )
     session.add(sub)
     await session.flush()
@@ -332,11 +347,9 @@ async def create_amendment(
     *,
     idempotency_key: str | None = None,
 ) -> tuple[Submission, bool]:
-    body_hash = request_hash(body.model_dump(mode="json"))
-    if idempotency_key:
-        earlier = await existing_for_key(session, principal, idempotency_key, body_hash)
-        if earlier is not None:
-            return earlier, False
+    earlier = await replay(session, principal, body, idempotency_key)
+    if earlier is not None:
+        return earlier, False
     state_code, on_behalf = await _state_for_new(session, principal, body.state)
     obj = await objects.find_object(session, body.international_designator)
     registration = await session.scalar(
@@ -358,7 +371,7 @@ async def create_amendment(
         note_verbale_date=body.note_verbale_date,
         note=body.note,
         idempotency_key=idempotency_key,
-        request_hash=body_hash,
+        request_hash=body_hash(body),
     )
     session.add(sub)
     await session.flush()

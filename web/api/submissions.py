@@ -55,9 +55,7 @@ async def _create(
         if not key:
             raise
         async with db.reader() as session:
-            sub = await service.existing_for_key(
-                session, principal, key, service.request_hash(body.model_dump(mode="json"))
-            )
+            sub = await service.replay(session, principal, body, key)
             if sub is None:
                 raise
             submission_id, created = sub.id, False
