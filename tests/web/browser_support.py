@@ -79,7 +79,8 @@ async def _seed(url: str) -> tuple[Any, int]:
     from registry.settings import Settings
     from registry.submissions import service as submissions
     from registry.submissions.schemas import SubmissionCreate
-    from tests.web.seed import declared, seed
+    from tests.api.conftest import sat
+    from tests.web.seed import seed
 
     db = Database(Settings(database_url=url))
     try:
@@ -91,7 +92,7 @@ async def _seed(url: str) -> tuple[Any, int]:
                 objects=[
                     ObjectIn.model_validate_json(
                         json.dumps(
-                            declared(
+                            sat(
                                 "2025-077A",
                                 name="DEU DRAFT",
                                 launching_states=[{"state": "DEU", "role": "launched"}],

@@ -17,31 +17,9 @@ from registry.objects.models import SpaceObject
 from registry.objects.schemas import ObjectIn
 from registry.submissions import service as submissions
 from registry.submissions.schemas import SubmissionCreate
+from tests.api.conftest import sat
 
 PASSWORD = "correct horse battery staple"
-
-
-def declared(designator: str, **overrides: Any) -> dict[str, Any]:
-    """A complete object (a 2025 Sun-synchronous Earth-observation orbit shape)."""
-    record: dict[str, Any] = {
-        "international_designator": designator,
-        "name": f"TESTSAT {designator}",
-        "launching_states": [{"state": "FRA", "role": "launched"}],
-        "launch_date": "2025-01-14T19:09:00Z",
-        "launch_site": "Guiana Space Centre",
-        "launch_territory": "FRA",
-        "launch_vehicle": "Vega-C",
-        "nodal_period_min": 94.6,
-        "inclination_deg": 97.4,
-        "apogee_km": 520.0,
-        "perigee_km": 505.0,
-        "function": "Earth observation",
-        "function_detail": "optical imaging",
-        "owner_operator": "CNES",
-        "web_link": "https://example.org/testsat",
-    }
-    record.update(overrides)
-    return record
 
 
 @dataclass(frozen=True)
@@ -112,14 +90,14 @@ async def seed(db: Database) -> Seeded:
     fra, deu = users["officer.fra@test.org"], users["officer.deu@test.org"]
     reviewer = users["reviewer.one@test.org"]
     symbol = await publish(
-        db, fra, reviewer, [declared("2025-009A"), declared("2025-009B", name="TESTSAT B")]
+        db, fra, reviewer, [sat("2025-009A"), sat("2025-009B", name="TESTSAT B")]
     )
     await publish(
         db,
         deu,
         reviewer,
         [
-            declared(
+            sat(
                 "1990-037B",
                 name="HST",
                 launch_date="1990-04-24T12:33:51Z",

@@ -39,7 +39,9 @@ async def _add_unregistered_object(db: Database, designator: str) -> None:
         await objects.write_version(session, obj, None, reason="imported", actor=SYSTEM.ref)
 
 
-async def test_anonymous_page_is_reused_until_the_register_changes(client: Client, db: Database) -> None:
+async def test_anonymous_page_is_reused_until_the_register_changes(
+    client: Client, db: Database
+) -> None:
     first = await client.get("/objects")
     count = int(MATCHES.search(first.text).group(1))  # type: ignore[union-attr]
     stored = len(_page_cache(client)._entries)

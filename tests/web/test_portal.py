@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from registry.db import Database
 from registry.submissions.models import Submission, SubmissionItem
 from registry.submissions.text_fields import COLUMNS, cells_of
+from tests.api.conftest import sat
 from tests.web.conftest import TOKEN, Client, sign_in
-from tests.web.seed import Seeded, declared
+from tests.web.seed import Seeded
 
 
 async def token_of(client: Client, path: str) -> str:
@@ -38,7 +39,7 @@ async def post_form(
 
 def form_cells(designator: str, **overrides: Any) -> dict[str, str]:
     """An object as a browser form sends it: every value as text."""
-    return cells_of(declared(designator, **overrides))
+    return cells_of(sat(designator, **overrides))
 
 
 def version_on(page: str) -> str:
