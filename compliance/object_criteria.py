@@ -18,7 +18,7 @@ followed by the inputs the card shows. Verified evidence only (E1 observed, E2 m
 ...     "registered": [False, False], "attributed_state": ["FRA", "FRA"]}), OBJECTS_SCHEMA)
 >>> frames = RegisterFrames.empty(datetime(2026, 7, 1, tzinfo=UTC)).with_parts(objects=objects)
 >>> m = load_methodology()
->>> o1_registered(object_evidence(frames, m), m).collect().select("score", "reason").rows()
+>>> o1_registered(object_evidence(frames, m), m).collect().sort("object_id").select("score", "reason").rows()
 [(0.0, 'unregistered_late'), (0.0, 'unregistered')]
 """
 
