@@ -18,7 +18,7 @@ from :class:`orbit.atmosphere.Jacchia71` at each node's height above the ellipso
 latitude, averaged over the nodes at +nu and -nu, driven by daily exospheric-temperature and
 Kp series (:class:`DriverTable`): the global average of the diurnal bulge, or, for orbits
 whose drag arc is short, the bulge at the perigee's latitude and solar hour angle. An
-optional luni-solar eccentricity rate (taken from SDP4 by the caller) is added, scaled with
+optional luni-solar eccentricity rate (a daily table from the caller) is added, scaled with
 a^1.5 e sqrt(1 - e^2) as that perturbation is.
 
 Every object carries its own time and step: steps are limited so that the perigee height

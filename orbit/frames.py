@@ -36,7 +36,8 @@ FloatArray = NDArray[np.float64]
 
 
 @lru_cache(maxsize=1)
-def _timescale() -> Any:
+def timescale() -> Any:
+    """skyfield's timescale from its built-in tables (never downloads)."""
     return load.timescale(builtin=True)
 
 
@@ -51,7 +52,7 @@ def skyfield_times(jd: ArrayLike, fr: ArrayLike) -> Any:
     years = days.astype("datetime64[Y]")
     months = days.astype("datetime64[M]")
     seconds = (stamps - days).astype(np.int64) / 1e9
-    return _timescale().utc(
+    return timescale().utc(
         years.astype(np.int64) + 1970,
         (months - years).astype(np.int64) + 1,
         (days - months).astype(np.int64) + 1,

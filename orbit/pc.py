@@ -48,7 +48,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -867,18 +866,13 @@ def tle_pc(
 # CDM for a TLE-only event
 
 
-@lru_cache(maxsize=1)
-def _timescale() -> object:
-    from skyfield.api import load
-
-    return load.timescale(builtin=True)
-
-
 def _teme_to_gcrf(tca: datetime) -> np.ndarray:
     from skyfield.sgp4lib import TEME
 
-    scale = _timescale()
-    time = scale.from_datetime(tca)  # type: ignore[attr-defined]
+    from orbit.frames import timescale
+
+    scale = timescale()
+    time = scale.from_datetime(tca)
     # rotation_at(t) maps GCRS into TEME; its transpose maps back.
     return np.asarray(TEME.rotation_at(time)).T
 

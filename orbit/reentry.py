@@ -19,13 +19,20 @@ Method (per object, from its newest element set):
    observed F10.7 and Ap before the epoch, a stated scenario after it. Heights are above the
    ellipsoid at each point's latitude; eccentric orbits use the density of the diurnal bulge
    at their perigee's latitude and solar hour angle rather than the global average.
-4. Sun and Moon: for SDP4 objects (period >= 225 min, e > 0.05, perigee below 1,500 km) the
-   eccentricity rate of a drag-free SDP4 propagation of the same elements (mean of six
-   osculating values over one revolution, sampled every 1-4 days, differenced) is added to
-   the drag rate, scaled with a^1.5 e sqrt(1 - e^2): this lowers or raises the perigee of
-   GTO and Molniya orbits as SDP4 does, which a drag-only model cannot (it predicts them up
-   to 3x too late). Such objects carry the flag "luni-solar perigee from SDP4"; every orbit
-   with e > 0.1 is flagged "eccentric" (its window is much wider, see below).
+4. Sun and Moon: for eccentric orbits (e >= 0.05) with a perigee below 1,500 km, the
+   orbit-averaged quadrupole eccentricity rate of the Sun and the Moon
+   (:mod:`orbit.thirdbody`, DE421 positions) is added to the drag rate day by day, along
+   the orbit's J2 rotation of node and perigee, scaled with a^1.5 e sqrt(1 - e^2) as the
+   orbit decays. This lowers or raises the perigee of GTO and Molniya orbits, which a
+   drag-only model cannot (it predicts them up to 3x too late). SDP4 has such terms too, but
+   with secular rates frozen at the epoch geometry, while a GTO's perigee turns by ~0.7 deg a
+   day: over the months that matter the frozen rate drifts away (on the validation
+   snapshots it doubled the median error of eccentric rocket bodies). What SDP4 does give is
+   the perigee fitted to the observations: deep-space objects start from SDP4's
+   revolution-averaged eccentricity at the epoch (its long-period terms included), up to
+   ~30 km of perigee away from the TLE's mean value. Such objects carry the flag
+   :data:`LUNI_SOLAR_FLAG`; every orbit with e > 0.1 is flagged "eccentric" (its window is
+   wider, see below).
 5. Spread: the decay is run with the low, nominal and high flux scenarios (5th/50th/95th
    percentiles of the flux); the remaining lifetime is taken as log-normal around the
    nominal run, with a width on each side that combines the flux spread in quadrature with
@@ -76,25 +83,29 @@ from orbit.decay import (
     MU_KM3_S2,
     DriverTable,
     LuniSolarRate,
+    apsidal_rate,
     averaged_rates,
     integrate_decay,
+    nodal_rate,
 )
 from orbit.elements import ElementSet
 from orbit.spaceweather import Level, SpaceWeather, load_space_weather, solar_drivers
+from orbit.thirdbody import EPHEMERIS_END_MJD, eccentricity_rate
 
 FloatArray = NDArray[np.float64]
 
 #: Log-normal sigma of the remaining lifetime from everything but the flux scenario, by orbit
 #: class (eccentricity above :data:`ECCENTRIC`); tuned on the 2019-03-19 snapshot.
-SIGMA_OTHER = {"near-circular": 0.08, "eccentric": 0.74}
+SIGMA_OTHER = {"near-circular": 0.08, "eccentric": 0.41}
 ECCENTRIC = 0.1
 Z95 = 1.6448536269514722
 Z75 = 0.6744897501960817
 
 #: Objects whose perigee is higher than this cannot matter for any horizon we are asked about.
 MAX_PERIGEE_KM = 2000.0
-#: SDP4 (deep space) objects with a perigee above this get no luni-solar sampling.
+#: Eccentric orbits with a perigee below this get the Sun's and Moon's eccentricity rate.
 LUNI_SOLAR_PERIGEE_KM = 1500.0
+LUNI_SOLAR_FLAG = "luni-solar perigee change (Sun and Moon quadrupole, DE421)"
 DAYS_PER_YEAR = 365.25
 #: The low-flux run goes on to this multiple of the nominal remaining time.
 LOW_RUN_FACTOR = 4.0
@@ -102,6 +113,8 @@ LOW_RUN_FACTOR = 4.0
 MAX_STEP_DAYS = 1.0
 LONG_STEP_FRACTION = 0.05
 _SGP4_STEP_MIN = 15.0
+#: Osculating states averaged over one revolution for SDP4's eccentricity at the epoch.
+_REVOLUTION_SAMPLES = 12
 _LEVELS: tuple[Level, ...] = ("low", "nominal", "high")  # row order within each epoch group
 
 Status = Literal["predicted", "not within horizon", "no prediction"]
@@ -290,47 +303,85 @@ def _build_drivers(sw: SpaceWeather, epoch_days: list[date], first: date, last: 
 def _luni_solar(
     objects: list[_Object], drivers: _Drivers, end_day: FloatArray
 ) -> LuniSolarRate | None:
-    """Drag-free SDP4 eccentricity rate on the driver days (zero for other objects)."""
-    days = drivers.table.days
-    rates: list[FloatArray] = []
-    row_of = np.full(len(objects), -1, dtype=np.int64)
-    for k, obj in enumerate(objects):
-        perigee = obj.a_km * (1 - obj.e) - EARTH_RADIUS_KM
-        if not obj.deep or obj.e < 0.05 or perigee > LUNI_SOLAR_PERIGEE_KM:
-            continue
-        sat = replace(obj.newest, bstar=0.0).to_satrec()
-        start = _day(obj.newest.epoch, drivers.first)
-        stop = min(float(end_day[k]) + 2.0, days - 1.0)
-        # Lunar terms have periods of two weeks, solar ones of half a year: sample finely
-        # enough for both, coarser only for long spans.
-        step = min(4.0, max(1.0, (stop - start) / 400.0))
-        grid = np.arange(math.floor(start), stop + step, step)
-        period_days = 1.0 / obj.newest.mean_motion
-        offsets = np.arange(6) / 6.0 * period_days  # mean over one revolution
-        times = (grid[:, None] + offsets[None, :]).ravel() + drivers.table.mjd0 + 2400000.5
-        jd = np.floor(times)
-        error, r, v = sat.sgp4_array(jd, times - jd)
-        ok = error == 0
-        rr = np.linalg.norm(r, axis=1)
-        vv2 = np.sum(v * v, axis=1)
-        rv = np.sum(r * v, axis=1)
-        evec = ((vv2 - MU_KM3_S2 / rr)[:, None] * r - rv[:, None] * v) / MU_KM3_S2
-        ecc = np.where(ok, np.linalg.norm(evec, axis=1), np.nan).reshape(len(grid), 6).mean(axis=1)
-        good = np.isfinite(ecc)
-        if good.sum() < 3:
-            continue
-        slope = np.gradient(ecc[good], grid[good])
-        row_of[k] = len(rates)
-        rates.append(np.interp(np.arange(days), grid[good], slope, left=0.0, right=0.0))
-        obj.flags.append("luni-solar perigee from SDP4")
-    if not rates:
+    """The Sun's and Moon's eccentricity rate on the driver days for eccentric orbits with a
+    low perigee (no term for other objects)."""
+    chosen = [
+        k
+        for k, o in enumerate(objects)
+        if o.e >= 0.05 and o.a_km * (1 - o.e) - EARTH_RADIUS_KM <= LUNI_SOLAR_PERIGEE_KM
+    ]
+    if not chosen:
         return None
+    for k in chosen:
+        if objects[k].deep:
+            _start_on_sdp4_perigee(objects[k])
+        objects[k].flags.append(LUNI_SOLAR_FLAG)
+    row_of = np.full(len(objects), -1, dtype=np.int64)
+    row_of[chosen] = np.arange(len(chosen))
     return LuniSolarRate(
-        rate=np.array(rates),
+        rate=_quadrupole_rates([objects[k] for k in chosen], drivers, end_day[chosen]),
         row_of=row_of,
         a0_km=np.array([o.a_km for o in objects]),
         e0=np.array([o.e for o in objects]),
     )
+
+
+def _start_on_sdp4_perigee(obj: _Object) -> None:
+    """Move the starting eccentricity to SDP4's revolution-averaged value at the epoch.
+
+    SDP4 adds long-period luni-solar terms to the TLE's mean elements, so the perigee it
+    propagates (the one fitted to the observations) sits up to ~30 km away from a (1 - e) of
+    the TLE; a GTO's remaining life depends on those kilometres.
+    """
+    sat = replace(obj.newest, bstar=0.0).to_satrec()
+    period_min = 1440.0 / obj.newest.mean_motion
+    offsets = (np.arange(_REVOLUTION_SAMPLES) / _REVOLUTION_SAMPLES - 0.5) * period_min
+    states = [sat.sgp4_tsince(float(t)) for t in offsets]
+    if any(error for error, _, _ in states):
+        return
+    r = np.array([state[1] for state in states])
+    v = np.array([state[2] for state in states])
+    rr = np.linalg.norm(r, axis=1)
+    vv2 = np.sum(v * v, axis=1)
+    rv = np.sum(r * v, axis=1)
+    evec = ((vv2 - MU_KM3_S2 / rr)[:, None] * r - rv[:, None] * v) / MU_KM3_S2
+    obj.e = float(np.linalg.norm(evec, axis=1).mean())
+
+
+def _quadrupole_rates(objects: list[_Object], drivers: _Drivers, end_day: FloatArray) -> FloatArray:
+    """de/dt per driver day from :func:`orbit.thirdbody.eccentricity_rate`, with the node and
+    perigee turning at their J2 rates from each epoch; zero before it, after ``end_day`` and
+    beyond the ephemeris (DE421 ends in 2053)."""
+    start = np.array([_day(o.newest.epoch, drivers.first) for o in objects])
+    first = max(0, math.floor(start.min()) - 1)
+    last = min(
+        math.ceil(float(end_day.max())) + 2,
+        drivers.table.days - 1,
+        math.floor(EPHEMERIS_END_MJD - drivers.table.mjd0),
+    )
+    out = np.zeros((len(objects), drivers.table.days))
+    if last <= first:
+        return out
+    day = np.arange(first, last + 1, dtype=np.float64)
+    a = np.array([o.a_km for o in objects])
+    e = np.array([o.e for o in objects])
+    inc = np.array([o.inclination for o in objects])
+    since = day[None, :] - start[:, None]
+    raan = np.array([o.raan for o in objects])[:, None] + nodal_rate(a, e, inc)[:, None] * since
+    argp = (
+        np.array([o.arg_perigee for o in objects])[:, None]
+        + apsidal_rate(a, e, inc)[:, None] * since
+    )
+    rate = eccentricity_rate(
+        drivers.table.mjd0 + day,
+        a_km=a,
+        e=e,
+        inclination_rad=inc,
+        raan_rad=raan,
+        arg_perigee_rad=argp,
+    )
+    out[:, first : last + 1] = np.where(since >= -1.0, rate, 0.0)
+    return out
 
 
 def _calibrate(
@@ -425,8 +476,8 @@ def _method(beta_source: str, scenario: str, flags: Sequence[str]) -> str:
         f"beta from {beta_source}",
         f"flux: observed to epoch, then {scenario}",
     ]
-    if "luni-solar perigee from SDP4" in flags:
-        parts.append("luni-solar eccentricity rate from drag-free SDP4")
+    if LUNI_SOLAR_FLAG in flags:
+        parts.append("luni-solar eccentricity rate from the Sun's and Moon's quadrupole")
     parts.append("p05/p95: low/high flux scenarios and a tuned model spread")
     return "; ".join(parts)
 
@@ -502,15 +553,9 @@ def _integrate(
     max_days: float,
     with_luni_solar: bool,
 ) -> list[Outcome]:
-    beta, source = _calibrate(objects, drivers, atmosphere)
     n = len(objects)
     epoch_day = np.array([_day(o.newest.epoch, drivers.first) for o in objects])
     group = np.array([drivers.group_of_day[o.newest.epoch.date()] for o in objects])
-    a = np.array([o.a_km for o in objects])
-    e = np.array([o.e for o in objects])
-    inc = np.array([o.inclination for o in objects])
-    argp = np.array([o.arg_perigee for o in objects])
-    node = np.array([o.raan for o in objects])
     table = drivers.table
     if horizon_end is not None:
         end_nominal = np.full(n, _day(horizon_end, drivers.first))
@@ -520,8 +565,15 @@ def _integrate(
     end_low = np.minimum(
         epoch_day + LOW_RUN_FACTOR * np.maximum(end_nominal - epoch_day, 1.0), table.days - 1.0
     )
-    usable = np.isfinite(beta) & (beta > 0)
+    # Before the calibration: it may move the starting eccentricity of SDP4 objects.
     luni_solar = _luni_solar(objects, drivers, end_low) if with_luni_solar else None
+    beta, source = _calibrate(objects, drivers, atmosphere)
+    a = np.array([o.a_km for o in objects])
+    e = np.array([o.e for o in objects])
+    inc = np.array([o.inclination for o in objects])
+    argp = np.array([o.arg_perigee for o in objects])
+    node = np.array([o.raan for o in objects])
+    usable = np.isfinite(beta) & (beta > 0)
 
     def run(rows: NDArray[np.int64], levels: NDArray[np.int64], ends: FloatArray) -> FloatArray:
         return integrate_decay(

@@ -24,6 +24,7 @@ from orbit.decay import (
 from orbit.elements import ElementSet
 from orbit.read import read_elements
 from orbit.reentry import (
+    LUNI_SOLAR_FLAG,
     NoPrediction,
     estimate_lifetimes,
     lifetime,
@@ -168,15 +169,31 @@ def test_rocket_body_days_before_reentry() -> None:
     assert prediction.p05 <= truth <= prediction.p95
 
 
-def test_gto_stage_gets_the_luni_solar_term() -> None:
-    """43434 BREEZE-M DEB (TANK), GTO: SDP4's luni-solar perigee change enters the decay."""
-    (tank,) = _snapshot("2019-03-19", 43434)
-    prediction = predict_reentry([tank], horizon_days=365)
-    assert prediction is not None
-    assert "luni-solar perigee from SDP4" in prediction.flags
-    truth = _cords(43434)
-    remaining = (truth - tank.epoch).total_seconds()
-    assert abs((prediction.predicted - truth).total_seconds()) <= 0.5 * remaining
+@pytest.mark.parametrize(
+    ("date", "norad_id", "tolerance"),
+    [
+        ("2019-03-19", 43434, 0.20),  # BREEZE-M DEB (TANK), GTO (SDP4 object): 104 days left
+        ("2022-01-22", 41031, 0.20),  # ARIANE 5 DEB (SYLDA), 175 x 18,680 km: 158 days left
+        ("2021-05-29", 43004, 0.35),  # CZ-3B R/B, 185-min orbit (SGP4, no luni-solar in it)
+    ],
+)
+def test_eccentric_stages_need_the_sun_and_moon(date: str, norad_id: int, tolerance: float) -> None:
+    """The Sun's and Moon's perigee change brings these eccentric stages within ``tolerance``
+    of their re-entry; drag alone puts each at least 1.7x too late (or beyond two years)."""
+    (stage,) = _snapshot(date, norad_id)
+    remaining = (_cords(norad_id) - stage.epoch).total_seconds()
+    horizon = stage.epoch.replace(year=stage.epoch.year + 2)
+    with_term, drag_only = (
+        predict_catalog([[stage]], horizon_end=horizon, luni_solar=flag)[0]
+        for flag in (True, False)
+    )
+    assert with_term.prediction is not None
+    assert LUNI_SOLAR_FLAG in with_term.prediction.flags
+    error = (with_term.prediction.predicted - _cords(norad_id)).total_seconds()
+    assert abs(error) <= tolerance * remaining
+    if drag_only.prediction is not None:
+        late = (drag_only.prediction.predicted - stage.epoch).total_seconds()
+        assert late >= 1.7 * remaining
 
 
 def test_negative_bstar_gives_no_prediction() -> None:
