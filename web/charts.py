@@ -23,10 +23,15 @@ import polars as pl
 import vl_convert
 from markupsafe import Markup
 
+from web.i18n import Localizer
+
 WIDTH, HEIGHT = 560, 220
 #: Colours with at least 3:1 contrast on white (WCAG 1.4.11 for graphical objects).
 INK, ACCENT, WARN = "#1f4e79", "#b35900", "#8a1c1c"
 _CACHE_SIZE = 256
+#: The re-entry timeline draws this many objects at most: beyond, the rows are too thin to read.
+TIMELINE_LIMIT = 30
+_TIMELINE_ROW = 18
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Figure:
     svg: Markup
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    #: Said under the title: what the chart leaves out, or how to read it.
+    note: str = ""
 
 
 class _SvgCache:
@@ -89,9 +96,9 @@ async def render_svg(spec: dict[str, Any]) -> Markup:
     return Markup(found)
 
 
-def _base(chart: alt.Chart | alt.LayerChart, title: str) -> dict[str, Any]:
+def _base(chart: alt.Chart | alt.LayerChart, title: str, height: int = HEIGHT) -> dict[str, Any]:
     spec: dict[str, Any] = (
-        chart.properties(width=WIDTH, height=HEIGHT, title=title)
+        chart.properties(width=WIDTH, height=height, title=title)
         .configure_axis(labelFontSize=11, titleFontSize=12, labelColor="#222", titleColor="#222")
         .configure_title(fontSize=13, color="#222", anchor="start")
         .configure_view(stroke="#888")
@@ -256,3 +263,102 @@ async def year_lines(
     )
     svg = await render_svg(_base(chart, title))
     return Figure(title, svg, tuple(table_columns), tuple(tuple(r) for r in table_rows))
+
+
+def _utc(column: str) -> pl.Expr:
+    return pl.col(column).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def reentry_timeline(
+    frame: pl.DataFrame,
+    *,
+    ui: Localizer,
+    data_as_of: datetime | None = None,
+    limit: int = TIMELINE_LIMIT,
+) -> Figure:
+    """Predicted re-entries, soonest first: one row per object with its 5-95 % window as a bar
+    and the median as a diamond; ``data_as_of`` (the elements' time) as a dashed rule.
+
+    ``frame`` has the columns ``norad_id``, ``designator``, ``name``, ``predicted``, ``p05`` and
+    ``p95`` (UTC datetimes). Only the ``limit`` soonest are drawn and tabled; the note says so.
+    """
+    shown = frame.sort("predicted", "norad_id").head(limit)
+    window_label = ui.gettext("Window (5th to 95th percentile)")
+    median_label = ui.gettext("Median")
+    as_of_label = ui.gettext("Data as of")
+    keys = [window_label, median_label] + ([as_of_label] if data_as_of is not None else [])
+    # The label names the row; the NORAD number keeps two unnamed objects on separate rows.
+    data = shown.select(
+        pl.concat_str(
+            pl.col("designator").fill_null(pl.format("NORAD {}", pl.col("norad_id"))),
+            pl.col("name").fill_null(""),
+            separator=" ",
+        )
+        .str.strip_chars()
+        .alias("object"),
+        _utc("predicted").alias("predicted"),
+        _utc("p05").alias("p05"),
+        _utc("p95").alias("p95"),
+    )
+    order = data["object"].to_list()
+    # Padded so that a rule at the earliest time stays clear of the axis line.
+    time = alt.Scale(type="utc", padding=12)
+    time_axis = alt.Axis(format="%Y-%m-%d", labelAngle=0, labelOverlap=True)
+    x = alt.X("p05:T", title=ui.gettext("Time (UTC)"), scale=time, axis=time_axis)
+    y = alt.Y("object:N", title=None, sort=order, axis=alt.Axis(labelLimit=240))
+    colour = alt.Color(
+        "what:N",
+        scale=alt.Scale(domain=keys, range=[INK, ACCENT, WARN][: len(keys)]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+
+    def marks(what: str, frame: pl.DataFrame) -> alt.Chart:
+        return alt.Chart(frame.with_columns(pl.lit(what).alias("what")))
+
+    layers: list[alt.Chart] = [
+        marks(window_label, data)
+        .mark_bar(height=_TIMELINE_ROW * 0.55)
+        .encode(x=x, x2="p95:T", y=y, color=colour),
+        marks(median_label, data)
+        .mark_point(shape="diamond", filled=True, size=90, opacity=1, stroke="white", strokeWidth=1)
+        .encode(x=alt.X("predicted:T", scale=time), y=y, color=colour),
+    ]
+    if data_as_of is not None:
+        at = pl.DataFrame({"at": [data_as_of.strftime("%Y-%m-%dT%H:%M:%SZ")]})
+        layers.append(
+            marks(as_of_label, at)
+            .mark_rule(strokeWidth=2, strokeDash=[6, 3])
+            .encode(x=alt.X("at:T", scale=time), color=colour)
+        )
+    title = ui.gettext("Timeline of upcoming re-entries")
+    spec = _base(alt.LayerChart(layer=layers), title, height=max(len(order), 3) * _TIMELINE_ROW)
+    rows = tuple(
+        (
+            designator or "—",
+            name or "—",
+            ui.datetime(predicted),
+            ui.datetime(p05),
+            ui.datetime(p95),
+        )
+        for designator, name, predicted, p05, p95 in shown.select(
+            "designator", "name", "predicted", "p05", "p95"
+        ).iter_rows()
+    )
+    columns = (
+        ui.gettext("International designator"),
+        ui.gettext("Name"),
+        ui.gettext("Predicted re-entry"),
+        ui.gettext("Earliest (5th percentile)"),
+        ui.gettext("Latest (95th percentile)"),
+    )
+    note = (
+        ui.text(
+            "Only the %(n)s soonest of %(total)s upcoming re-entries are drawn; the table of "
+            "upcoming re-entries and the CSV export list them all.",
+            n=ui.number(shown.height),
+            total=ui.number(frame.height),
+        )
+        if frame.height > shown.height
+        else ""
+    )
+    return Figure(title, await render_svg(spec), columns, rows, note)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.documents.models import Document
+from registry.elementsets.regime import object_in_regime
 from registry.errors import NotFound
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
 from registry.objects.records import diff_records, object_record
@@ -137,6 +138,8 @@ class ObjectQuery:
     launched_to: date | None = None
     registered: bool | None = None
     q: str | None = None
+    #: Observed orbit regime (registry.elementsets.regime.REGIMES), from the newest element set.
+    regime: str | None = None
     sort: str = "designator"
     page: int = 1
     page_size: int = 50
@@ -147,7 +150,7 @@ def _day_start(day: date) -> datetime:
 
 
 def filtered(query: ObjectQuery) -> sa.Select[Any]:
-    """The objects a query selects (callers may add conditions, e.g. the pages' orbit regime)."""
+    """The objects a query selects."""
     stmt = sa.select(SpaceObject)
     if query.state:
         stmt = stmt.where(
@@ -176,6 +179,8 @@ def filtered(query: ObjectQuery) -> sa.Select[Any]:
                 SpaceObject.name.ilike(pattern), SpaceObject.international_designator.ilike(pattern)
             )
         )
+    if query.regime:
+        stmt = stmt.where(object_in_regime(query.regime))
     return stmt
 
 

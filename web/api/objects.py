@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
+from registry.elementsets.regime import Regime
 from registry.objects import service
 from registry.objects.schemas import Status
 from registry.versioning import etag
@@ -76,6 +77,10 @@ class ObjectController(Controller):
         launched_to: Annotated[date | None, QueryParameter()] = None,
         registered: Annotated[bool | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        regime: Annotated[
+            Regime | None,
+            QueryParameter(description="Observed orbit regime, from the newest element set"),
+        ] = None,
         sort: Annotated[Sort, QueryParameter()] = "designator",
         page: Annotated[int, QueryParameter(ge=1, le=100_000)] = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
@@ -90,6 +95,7 @@ class ObjectController(Controller):
             launched_to=launched_to,
             registered=registered,
             q=q,
+            regime=regime,
             sort=sort,
             page=page,
             page_size=page_size,

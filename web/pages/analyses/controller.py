@@ -1,4 +1,5 @@
-"""Analyses: the latest conjunction screening (events, histograms, most involved objects)."""
+"""Analyses: the latest conjunction screening (events, histograms, most involved objects) and the
+latest re-entry predictions (timeline and table)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ class AnalysesPage(Controller):
             request,
             "analyses/analyses.html",
             reentry=reentry,
+            timeline=await reentry_view.timeline(reentry, ui) if reentry else None,
             run=run,
             events=shown,
             total_events=len(events),

@@ -10,7 +10,7 @@ from litestar.response import Template
 from registry.documents import service as documents
 from web.deps import database
 from web.pages.analyses import reentry_view, screening_view
-from web.pages.rendering import render
+from web.pages.rendering import localizer, render
 from web.pages.snapshot import cache_of
 
 
@@ -33,4 +33,5 @@ class HomePage(Controller):
             recent=recent,
             screening=screening,
             reentry=reentry,
+            timeline=await reentry_view.timeline(reentry, localizer(request)) if reentry else None,
         )

@@ -13,6 +13,7 @@ from litestar.response import Stream, Template
 
 from registry.documents import service as documents
 from registry.objects.schemas import STATUSES
+from registry.objects.service import list_records, stream_records
 from registry.submissions import queue
 from web import charts
 from web.api.common import csv_stream
@@ -28,7 +29,7 @@ def _export(form: search.SearchForm, request: Request[Any, Any, Any]) -> Stream:
 
     async def records() -> AsyncIterator[dict[str, Any]]:
         async with db.reader() as session:
-            async for record in search.stream(session, form):
+            async for record in stream_records(session, form.query):
                 yield record
 
     if form.fmt == "csv":
@@ -74,7 +75,7 @@ class RegisterPages(Controller):
                 )
             return _export(form, request)
         async with database(request).reader() as session:
-            total, records = await search.run(session, form)
+            total, records = await list_records(session, form.query)
         pages = max(1, -(-total // form.query.page_size))
         return render(
             request,
