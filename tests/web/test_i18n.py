@@ -1,6 +1,6 @@
-"""The six UN languages: catalogs compile, the navigation, labels, validation messages and
-methodology headings are translated in every language, and a request gets its language from
-``?lang=``, the cookie or Accept-Language, on the same URL (no prefix, no redirect)."""
+"""The six UN languages: catalogs compile, every message is translated in every language with
+its placeholders and tags kept, and a request gets its language from ``?lang=``, the cookie or
+Accept-Language, on the same URL (no prefix, no redirect)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from registry import validation
-from tests.web.conftest import Client
+from tests.web.conftest import Client, sign_in
+from tests.web.seed import Seeded
 from web.i18n import CATALOG_DIR, DEFAULT, DOMAIN, LANGUAGES, Localizer, translations
+from web.i18n.catalogs import forms, missing, untranslated
 from web.pages import labels
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != DEFAULT]
@@ -121,7 +123,10 @@ LABEL_TABLES = [
 REQUIRED = sorted(
     {*NAVIGATION, *METHODOLOGY, *FORMS, *(m for table in LABEL_TABLES for m in table.values())}
 )
-PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
+#: What a translation carries over unchanged: named and positional placeholders (``%(name)s``,
+#: ``%s``), format fields (``{name}``) and HTML tags.
+MARKER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}|</?[a-zA-Z][^>]*>")
+NAMED = re.compile(r"%\(([a-z_]+)\)[sd]")
 
 
 def _catalog(lang: str) -> Catalog:
@@ -129,26 +134,46 @@ def _catalog(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
+def _markers(text: str) -> list[str]:
+    return sorted(set(MARKER.findall(text)))
+
+
 @pytest.mark.parametrize("lang", OTHER_LANGUAGES)
-def test_catalog_compiles_and_keeps_every_placeholder(lang: str) -> None:
+def test_catalog_compiles_and_keeps_every_placeholder_and_tag(lang: str) -> None:
     catalog = _catalog(lang)
     problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check() if errors]
     assert problems == []
     for message in catalog:
-        if not message.id or not message.string:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
-        for string in strings:
-            if not string:
-                continue  # not translated yet: the page shows the English message
-            assert sorted(set(PLACEHOLDER.findall(string))) == wanted, (lang, message.id, string)
+        if not message.id:
+            continue  # the header
+        source = forms(message.id)[-1]
+        wanted = _markers(source)
+        values = dict.fromkeys(NAMED.findall(source), "1")
+        for string in forms(message.string):
+            assert _markers(string) == wanted, (lang, message.id, string)
             # Pages format every message (a lone "%" would fail there): it must format here.
-            string % dict.fromkeys(wanted, "1")
+            string % values
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     assert len(buffer.getvalue()) > 1000
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_every_message_is_translated(lang: str) -> None:
+    assert missing(lang) == []
+
+
+def test_an_empty_plural_form_or_a_fuzzy_translation_counts_as_untranslated() -> None:
+    catalog = Catalog(locale="ru")
+    catalog.add("Home", "Главная")
+    catalog.add("Next", "Далее", flags=["fuzzy"])
+    catalog.add("Pages", " ")
+    catalog.add(("%(num)s row", "%(num)s rows"), ("%(num)s строка", "", "%(num)s строк"))
+    catalog.add(
+        ("%(num)s entry", "%(num)s entries"),
+        ("%(num)s запись", "%(num)s записи", "%(num)s записей"),
+    )
+    assert untranslated(catalog) == ["Next", "Pages", "%(num)s row"]
 
 
 @pytest.mark.parametrize("lang", OTHER_LANGUAGES)
@@ -239,3 +264,36 @@ async def test_dates_and_numbers_follow_the_language(client: Client) -> None:
         assert written + " UTC" in page, lang
     assert Localizer("fr").number(96.8, 1) == "96,8"
     assert Localizer("es").percent(0.5) == "50,0%"
+
+
+#: Signed-in pages and one message each that only that page shows.
+PORTAL_PAGES = {
+    "/portal": "Your State in the register",
+    "/portal/bulk": "Element sets (OMM or TLE, optional)",
+    "/portal/amend": "Find an object your State registered (designator)",
+    "/portal/notifications": (
+        "Submissions of your State returned by the secretariat with a note, and those published "
+        "with their UN document."
+    ),
+}
+WORKSPACE_PAGES = {
+    "/workspace": "Review queue",
+    "/workspace/enter": "Enter a submission received as a note verbale",
+    "/workspace/audit": "Verify the chain",
+}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+async def test_portal_and_workspace_pages_speak_the_language(
+    client: Client, seeded: Seeded, lang: str
+) -> None:
+    for email, pages in ((seeded.officer_fra, PORTAL_PAGES), (seeded.reviewer, WORKSPACE_PAGES)):
+        client.cookies.clear()
+        await sign_in(client, email)
+        client.cookies.set("lang", lang)
+        for path, message in pages.items():
+            page = await client.get(path)
+            assert page.status_code == 200, path
+            assert f'<html lang="{lang}" dir="{LANGUAGES[lang][1]}">' in page.text, path
+            translated = translations(lang).gettext(message)
+            assert translated != message and translated in html.unescape(page.text), path

@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
+from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
@@ -53,11 +55,27 @@ def compile_all() -> None:
     _babel("compile", "-d", str(CATALOG_DIR), "-D", DOMAIN, "--statistics")
 
 
+def forms(value: str | Sequence[str] | None) -> list[str]:
+    """A message's id or translation as a list: itself, or one entry per plural form."""
+    if value is None:
+        return [""]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    """Messages a page would show in English: no translation, a fuzzy one, or a plural form
+    left empty (a plural's translation is a tuple, which is true even when every form is empty)."""
+    return [
+        forms(m.id)[0]
+        for m in catalog
+        if m.id and (m.fuzzy or not all(s.strip() for s in forms(m.string)))
+    ]
+
+
 def missing(lang: str) -> list[str]:
     po = CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    return [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+        return untranslated(read_po(handle, locale=lang))
 
 
 def check() -> int:
