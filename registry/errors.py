@@ -7,13 +7,29 @@ from typing import Any
 from pydantic import ValidationError
 
 
-def field_error(field: str, code: str, message: str, severity: str = "error") -> dict[str, str]:
+def N_(template: str) -> str:
+    """Mark an English message (template) for the translation catalogs.
+
+    Services speak English: the API's clients read the message with its stable code. A template's
+    ``%(name)s`` placeholders take the values; the pages find the template back from the English
+    text and show it in the reader's language with the same values (``web.pages.messages``).
+    """
+    return template
+
+
+def field_error(
+    field: str, code: str, message: str, severity: str = "error", /, **values: str
+) -> dict[str, str]:
     """One field-level finding, the shape every 4xx problem's ``errors`` list holds.
 
-    >>> field_error("apogee_km", "orbit.apogee_below_perigee", "apogee 300 km is below perigee 400 km")["code"]
-    'orbit.apogee_below_perigee'
+    With ``values``, ``message`` is a template and the finding holds its English text.
+
+    >>> field_error("apogee_km", "orbit.apogee_below_perigee",
+    ...     N_("apogee %(apogee)s km is below perigee %(perigee)s km"), apogee="300", perigee="400")
+    {'field': 'apogee_km', 'code': 'orbit.apogee_below_perigee', 'severity': 'error', 'message': 'apogee 300 km is below perigee 400 km'}
     """
-    return {"field": field, "code": code, "severity": severity, "message": message}
+    text = message % values if values else message
+    return {"field": field, "code": code, "severity": severity, "message": text}
 
 
 def model_errors(

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Literal
 
 from orbit.designators import DesignatorError, is_modern_designator, parse_designator
+from registry.errors import N_
 from registry.objects.schemas import ObjectIn
 
 Severity = Literal["error", "warning"]
@@ -178,8 +179,11 @@ def validate_document_symbol(symbol: str, field_name: str = "document_symbol") -
         _finding(
             "document.malformed",
             field_name,
-            f"{symbol!r} is not a UN document symbol (ST/SG/SER.E/<n> or A/AC.105/INF.<n>, "
-            "optionally /Add.<k> or /Corr.<k>)",
+            N_(
+                "%(symbol)s is not a UN document symbol (ST/SG/SER.E/<n> or A/AC.105/INF.<n>, "
+                "optionally /Add.<k> or /Corr.<k>)"
+            ),
+            symbol=repr(symbol),
         )
     ]
 
@@ -222,9 +226,10 @@ def _looks_geostationary(obj: ObjectIn) -> bool:
 # --- the validator ----------------------------------------------------------------------------
 
 
-def _finding(code: str, field_name: str, message: str) -> Finding:
+def _finding(code: str, field_name: str, message: str, **values: str) -> Finding:
+    """A finding whose message is ``message`` (a template when ``values`` fill it)."""
     # Looking the severity up here makes an undocumented code fail loudly in tests.
-    return Finding(field_name, code, CODES[code].severity, message)
+    return Finding(field_name, code, CODES[code].severity, message % values if values else message)
 
 
 def _check_designator(obj: ObjectIn) -> list[Finding]:
@@ -235,22 +240,25 @@ def _check_designator(obj: ObjectIn) -> list[Finding]:
             canonical: str | None = str(parse_designator(designator))
         except DesignatorError:
             canonical = None
-        hint = f"; write it as {canonical}" if canonical and canonical != designator else ""
-        return [
-            _finding(
-                "designator.malformed",
-                "international_designator",
-                f"{designator!r} is not a complete COSPAR designator (YYYY-NNNP, piece letters "
-                f"without I and O) nor a pre-1963 one{hint}",
-            )
-        ]
+        if canonical and canonical != designator:
+            message = N_(
+                "%(designator)s is not a complete COSPAR designator (YYYY-NNNP, piece letters "
+                "without I and O) nor a pre-1963 one; write it as %(canonical)s"
+            ) % {"designator": repr(designator), "canonical": canonical}
+        else:
+            message = N_(
+                "%(designator)s is not a complete COSPAR designator (YYYY-NNNP, piece letters "
+                "without I and O) nor a pre-1963 one"
+            ) % {"designator": repr(designator)}
+        return [_finding("designator.malformed", "international_designator", message)]
     found: list[Finding] = []
     if kind == "legacy":
         found.append(
             _finding(
                 "designator.legacy",
                 "international_designator",
-                f"{designator!r} is a pre-1963 designator, kept as given",
+                N_("%(designator)s is a pre-1963 designator, kept as given"),
+                designator=repr(designator),
             )
         )
     year = int(designator[:4])
@@ -259,7 +267,9 @@ def _check_designator(obj: ObjectIn) -> list[Finding]:
             _finding(
                 "designator.year_mismatch",
                 "international_designator",
-                f"designator year {year} differs from launch year {obj.launch_date.year}",
+                N_("designator year %(year)s differs from launch year %(launch_year)s"),
+                year=str(year),
+                launch_year=str(obj.launch_date.year),
             )
         )
     return found
@@ -272,7 +282,9 @@ def _check_orbit(obj: ObjectIn) -> list[Finding]:
             _finding(
                 "orbit.apogee_below_perigee",
                 "apogee_km",
-                f"apogee {obj.apogee_km:g} km is below perigee {obj.perigee_km:g} km",
+                N_("apogee %(apogee)s km is below perigee %(perigee)s km"),
+                apogee=f"{obj.apogee_km:g}",
+                perigee=f"{obj.perigee_km:g}",
             )
         )
     if obj.inclination_deg is not None and not 0.0 <= obj.inclination_deg <= 180.0:
@@ -280,7 +292,8 @@ def _check_orbit(obj: ObjectIn) -> list[Finding]:
             _finding(
                 "orbit.inclination_out_of_range",
                 "inclination_deg",
-                f"inclination {obj.inclination_deg:g} deg is outside 0-180 deg",
+                N_("inclination %(inclination)s deg is outside 0-180 deg"),
+                inclination=f"{obj.inclination_deg:g}",
             )
         )
     if (
@@ -296,8 +309,15 @@ def _check_orbit(obj: ObjectIn) -> list[Finding]:
                     _finding(
                         "orbit.period_kepler_mismatch",
                         "nodal_period_min",
-                        f"period {obj.nodal_period_min:g} min is {off:+.1%} off the Kepler period "
-                        f"{kepler:.1f} min for {obj.perigee_km:g} x {obj.apogee_km:g} km",
+                        N_(
+                            "period %(period)s min is %(off)s off the Kepler period %(kepler)s "
+                            "min for %(perigee)s x %(apogee)s km"
+                        ),
+                        period=f"{obj.nodal_period_min:g}",
+                        off=f"{off:+.1%}",
+                        kepler=f"{kepler:.1f}",
+                        perigee=f"{obj.perigee_km:g}",
+                        apogee=f"{obj.apogee_km:g}",
                     )
                 )
     return found
@@ -306,11 +326,14 @@ def _check_orbit(obj: ObjectIn) -> list[Finding]:
 def _check_states(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
     found: list[Finding] = []
     if ctx.state is None:
-        found.append(_finding("state.missing", "state", "no State of registry is given"))
+        found.append(_finding("state.missing", "state", N_("no State of registry is given")))
     elif ctx.state not in ctx.known_states:
         found.append(
             _finding(
-                "state.unknown", "state", f"State of registry {ctx.state!r} is not a known State"
+                "state.unknown",
+                "state",
+                N_("State of registry %(state)s is not a known State"),
+                state=repr(ctx.state),
             )
         )
     for i, launching in enumerate(obj.launching_states):
@@ -319,7 +342,8 @@ def _check_states(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
                 _finding(
                     "state.unknown",
                     f"launching_states[{i}].state",
-                    f"launching State {launching.state!r} is not a known State",
+                    N_("launching State %(state)s is not a known State"),
+                    state=repr(launching.state),
                 )
             )
     if obj.launch_territory is not None and obj.launch_territory not in ctx.known_states:
@@ -327,7 +351,8 @@ def _check_states(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
             _finding(
                 "state.unknown",
                 "launch_territory",
-                f"launch territory {obj.launch_territory!r} is not a known State or territory",
+                N_("launch territory %(state)s is not a known State or territory"),
+                state=repr(obj.launch_territory),
             )
         )
     return found
@@ -343,7 +368,9 @@ def _check_registrations(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]
             _finding(
                 "registration.duplicate",
                 "international_designator",
-                f"{ctx.state} already holds a published registration of {obj.international_designator}",
+                N_("%(state)s already holds a published registration of %(designator)s"),
+                state=ctx.state,
+                designator=obj.international_designator,
             )
         )
     others = sorted(holders - {ctx.state})
@@ -352,30 +379,32 @@ def _check_registrations(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]
             _finding(
                 "registration.other_state",
                 "international_designator",
-                f"{obj.international_designator} is already registered by {', '.join(others)}",
+                N_("%(designator)s is already registered by %(states)s"),
+                designator=obj.international_designator,
+                states=", ".join(others),
             )
         )
     return found
 
 
 _ARTICLE_IV: tuple[tuple[str, str], ...] = (
-    ("launching_states", "(a) launching State or States"),
-    ("launch_date", "(c) date of launch"),
-    ("nodal_period_min", "(d)(i) nodal period"),
-    ("inclination_deg", "(d)(ii) inclination"),
-    ("apogee_km", "(d)(iii) apogee"),
-    ("perigee_km", "(d)(iv) perigee"),
-    ("function", "(e) general function"),
+    ("launching_states", N_("Art. IV(1)(a) launching State or States is missing")),
+    ("launch_date", N_("Art. IV(1)(c) date of launch is missing")),
+    ("nodal_period_min", N_("Art. IV(1)(d)(i) nodal period is missing")),
+    ("inclination_deg", N_("Art. IV(1)(d)(ii) inclination is missing")),
+    ("apogee_km", N_("Art. IV(1)(d)(iii) apogee is missing")),
+    ("perigee_km", N_("Art. IV(1)(d)(iv) perigee is missing")),
+    ("function", N_("Art. IV(1)(e) general function is missing")),
 )
 
 
 def _check_article_iv(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
     found: list[Finding] = []
-    for name, item in _ARTICLE_IV:
+    for name, message in _ARTICLE_IV:
         if name in ctx.not_in_source:
             continue
         if getattr(obj, name) in (None, []):
-            found.append(_finding("article4.missing", name, f"Art. IV(1){item} is missing"))
+            found.append(_finding("article4.missing", name, message))
     place_fields = ("launch_site", "launch_territory")
     if (
         obj.launch_site is None
@@ -386,7 +415,7 @@ def _check_article_iv(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
             _finding(
                 "article4.missing",
                 "launch_site",
-                "Art. IV(1)(c) territory or location of launch is missing",
+                N_("Art. IV(1)(c) territory or location of launch is missing"),
             )
         )
     return found
@@ -396,16 +425,27 @@ def _check_res_62_101(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
     if obj.launch_date is not None and obj.launch_date.date() < RES_62_101_ADOPTED:
         return []
     wanted: list[tuple[str, str]] = [
-        ("function_detail", "function beyond the general function"),
-        ("web_link", "web link"),
+        (
+            "function_detail",
+            N_("GA res. 62/101 item missing: function beyond the general function"),
+        ),
+        ("web_link", N_("GA res. 62/101 item missing: web link")),
     ]
     if _looks_geostationary(obj):
-        wanted.append(("gso_longitude_deg", "geostationary longitude"))
+        wanted.append(
+            ("gso_longitude_deg", N_("GA res. 62/101 item missing: geostationary longitude"))
+        )
     if obj.status not in ("in_orbit", "in_gso"):
-        wanted.append(("status_date", f"date of the change of status to {obj.status}"))
+        wanted.append(
+            (
+                "status_date",
+                N_("GA res. 62/101 item missing: date of the change of status to %(status)s")
+                % {"status": obj.status},
+            )
+        )
     return [
-        _finding("res62101.missing", name, f"GA res. 62/101 item missing: {item}")
-        for name, item in wanted
+        _finding("res62101.missing", name, message)
+        for name, message in wanted
         if name not in ctx.not_in_source and getattr(obj, name) is None
     ]
 
@@ -418,7 +458,9 @@ def validate_object(obj: ObjectIn, ctx: ValidationContext) -> list[Finding]:
             _finding(
                 "launch.in_future",
                 "launch_date",
-                f"launch date {obj.launch_date.date().isoformat()} is after {ctx.today.isoformat()}",
+                N_("launch date %(launch)s is after %(today)s"),
+                launch=obj.launch_date.date().isoformat(),
+                today=ctx.today.isoformat(),
             )
         )
     findings += _check_orbit(obj)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.documents.models import Document
 from registry.elementsets.regime import object_in_regime
-from registry.errors import NotFound
+from registry.errors import N_, NotFound
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
 from registry.objects.records import diff_records, object_record
 from registry.types import utcnow
@@ -44,7 +44,7 @@ async def find_object(session: AsyncSession, designator: str) -> SpaceObject:
         sa.select(SpaceObject).where(SpaceObject.international_designator == designator)
     )
     if obj is None:
-        raise NotFound(f"no object with designator {designator}")
+        raise NotFound(N_("no object with designator %(designator)s") % {"designator": designator})
     return obj
 
 
@@ -69,7 +69,7 @@ async def get_record(session: AsyncSession, designator: str) -> dict[str, Any]:
         )
     ).first()
     if row is None:
-        raise NotFound(f"no object with designator {designator}")
+        raise NotFound(N_("no object with designator %(designator)s") % {"designator": designator})
     record = dict(row.snapshot)
     record["version"] = row.version
     return record

@@ -20,7 +20,14 @@ from sqlalchemy.orm import defer
 
 from registry.accounts.principal import Principal
 from registry.audit import chain
-from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, field_error
+from registry.errors import (
+    N_,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+    field_error,
+)
 from registry.submissions import service
 from registry.submissions.models import Attachment
 
@@ -37,8 +44,9 @@ def safe_filename(name: str) -> str:
     return base or "attachment.pdf"
 
 
-def _rejected(message: str) -> ValidationFailed:
-    return ValidationFailed(message, [field_error("attachment", "attachment.invalid", message)])
+def _rejected(message: str, **values: str) -> ValidationFailed:
+    finding = field_error("attachment", "attachment.invalid", message, "error", **values)
+    return ValidationFailed(finding["message"], [finding])
 
 
 async def add_pdf(
@@ -56,13 +64,16 @@ async def add_pdf(
         raise InvalidTransition(f"a {sub.status} submission takes no new attachment")
     name = safe_filename(filename)
     if not content:
-        raise _rejected(f"{name}: the file is empty")
+        raise _rejected(N_("%(file)s: the file is empty"), file=name)
     if len(content) > MAX_BYTES:
         raise _rejected(
-            f"{name}: {len(content)} bytes, more than the {MAX_BYTES // 2**20} MB limit"
+            N_("%(file)s: %(size)s bytes, more than the %(limit)s MB limit"),
+            file=name,
+            size=str(len(content)),
+            limit=str(MAX_BYTES // 2**20),
         )
     if not content.startswith(PDF_MAGIC):
-        raise _rejected(f"{name}: not a PDF (a PDF file starts with %PDF-)")
+        raise _rejected(N_("%(file)s: not a PDF (a PDF file starts with %%PDF-)"), file=name)
     digest = hashlib.sha256(content).hexdigest()
     attachment = Attachment(
         submission_id=sub.id or 0,

@@ -35,7 +35,7 @@ from orbit import compare
 from orbit.elements import ElementSet
 from orbit.issues import ParseError
 from orbit.read import read_elements
-from registry.errors import field_error
+from registry.errors import N_, field_error
 from registry.objects.schemas import ObjectIn
 from registry.submissions import checks, text_fields
 from registry.submissions.schemas import MAX_OBJECTS
@@ -101,9 +101,18 @@ class CsvRows:
     problems: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _file_problem(filename: str, message: str, line: int | None = None) -> dict[str, Any]:
-    where = f"{filename}, line {line}" if line else filename
-    return {**field_error("file", "csv.invalid", f"{where}: {message}"), "line": line}
+#: Said of the objects' CSV and of the element-set file alike.
+TOO_LARGE = N_("%(file)s: larger than %(size)s MB")
+#: The csv module's own reason (in English), at the line where reading stopped.
+AT_LINE = N_("%(file)s, line %(line)s: %(error)s")
+
+
+def _file_problem(
+    filename: str, message: str, line: int | None = None, **values: str
+) -> dict[str, Any]:
+    """``message`` names the file as ``%(file)s`` and, when ``line`` is given, ``%(line)s``."""
+    where = {"file": filename, "line": str(line)} if line else {"file": filename}
+    return {**field_error("file", "csv.invalid", message, "error", **where, **values), "line": line}
 
 
 def _decode(data: bytes | str, filename: str) -> str | dict[str, Any]:
@@ -113,7 +122,9 @@ def _decode(data: bytes | str, filename: str) -> str | dict[str, Any]:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return _file_problem(filename, "not UTF-8 text; save the CSV as UTF-8", line)
+        return _file_problem(
+            filename, N_("%(file)s, line %(line)s: not UTF-8 text; save the CSV as UTF-8"), line
+        )
 
 
 def read_csv(data: bytes | str, filename: str) -> CsvRows:
@@ -121,7 +132,7 @@ def read_csv(data: bytes | str, filename: str) -> CsvRows:
     result = CsvRows(filename)
     if len(data) > MAX_CSV_BYTES:
         result.problems.append(
-            _file_problem(filename, f"larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")
+            _file_problem(filename, TOO_LARGE, size=str(MAX_CSV_BYTES // (1024 * 1024)))
         )
         return result
     text = _decode(data, filename)
@@ -138,21 +149,28 @@ def read_csv(data: bytes | str, filename: str) -> CsvRows:
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error as exc:
-        result.problems.append(_file_problem(filename, str(exc), 1))
+        result.problems.append(_file_problem(filename, AT_LINE, 1, error=str(exc)))
         return result
     unknown = sorted(set(header) - set(text_fields.COLUMNS) - {""})
     if unknown:
         result.problems.append(
             _file_problem(
                 filename,
-                f"unknown column(s) {', '.join(unknown)}; the columns are the object JSON "
-                "field names",
+                N_(
+                    "%(file)s: unknown column(s) %(columns)s; the columns are the object JSON "
+                    "field names"
+                ),
+                columns=", ".join(unknown),
             )
             | {"code": "csv.column_unknown", "line": None}
         )
         return result
     if "international_designator" not in header:
-        result.problems.append(_file_problem(filename, "no international_designator column", 1))
+        result.problems.append(
+            _file_problem(
+                filename, N_("%(file)s, line %(line)s: no international_designator column"), 1
+            )
+        )
         return result
     try:
         for cells_list in reader:
@@ -161,12 +179,21 @@ def read_csv(data: bytes | str, filename: str) -> CsvRows:
             row_number = reader.line_num
             if len(result.rows) >= MAX_OBJECTS:
                 result.problems.append(
-                    _file_problem(filename, f"more than {MAX_OBJECTS} objects", row_number)
+                    _file_problem(
+                        filename,
+                        N_("%(file)s, line %(line)s: more than %(max)s objects"),
+                        row_number,
+                        max=str(MAX_OBJECTS),
+                    )
                 )
                 break
             if len(cells_list) > len(header):
                 extra = _file_problem(
-                    filename, f"{len(cells_list)} cells for {len(header)} columns", row_number
+                    filename,
+                    N_("%(file)s, line %(line)s: %(cells)s cells for %(columns)s columns"),
+                    row_number,
+                    cells=str(len(cells_list)),
+                    columns=str(len(header)),
                 )
                 result.rows.append(Row(row_number, {}, None, [extra]))
                 continue
@@ -174,9 +201,11 @@ def read_csv(data: bytes | str, filename: str) -> CsvRows:
             obj, problems = text_fields.parse_object(cells)
             result.rows.append(Row(row_number, cells, obj, problems))
     except csv.Error as exc:
-        result.problems.append(_file_problem(filename, str(exc), reader.line_num))
+        result.problems.append(_file_problem(filename, AT_LINE, reader.line_num, error=str(exc)))
     if not result.rows and not result.problems:
-        result.problems.append(_file_problem(filename, "no object rows under the header"))
+        result.problems.append(
+            _file_problem(filename, N_("%(file)s: no object rows under the header"))
+        )
     return result
 
 
@@ -193,7 +222,9 @@ class ElementsFile:
 def read_element_file(data: bytes, filename: str) -> ElementsFile:
     result = ElementsFile(filename)
     if len(data) > MAX_ELEMENTS_BYTES:
-        result.problems.append(f"{filename}: larger than {MAX_ELEMENTS_BYTES // 2**20} MB")
+        result.problems.append(
+            TOO_LARGE % {"file": filename, "size": str(MAX_ELEMENTS_BYTES // 2**20)}
+        )
         return result
     try:
         parsed = read_elements(data, name=filename)
@@ -203,7 +234,7 @@ def read_element_file(data: bytes, filename: str) -> ElementsFile:
     result.element_sets = parsed.elements
     result.problems = [str(issue) for issue in parsed.issues]
     if not parsed.elements and not parsed.issues:
-        result.problems.append(f"{filename}: no element set found")
+        result.problems.append(N_("%(file)s: no element set found") % {"file": filename})
     return result
 
 
@@ -253,9 +284,14 @@ def apply_element_sets(row: Row, candidates: list[ElementSet]) -> None:
                         field_error(
                             _COMPARED[fc.field],
                             "elements.inconsistent",
-                            f"declared {fc.declared:g}, observed {fc.observed:.4g} "
-                            f"in the element set {row.element_set}",
+                            N_(
+                                "declared %(declared)s, observed %(observed)s in the element "
+                                "set %(element_set)s"
+                            ),
                             "warning",
+                            declared=f"{fc.declared:g}",
+                            observed=f"{fc.observed:.4g}",
+                            element_set=str(row.element_set),
                         )
                     )
     if updates:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry import validation
-from registry.errors import ValidationFailed, field_error, model_errors
+from registry.errors import N_, ValidationFailed, field_error, model_errors
 from registry.objects.models import Registration, SpaceObject
 from registry.objects.records import REGISTRATION_FIELDS
 from registry.objects.schemas import ObjectIn
@@ -82,7 +82,9 @@ async def object_findings(
                 field_error(
                     "international_designator",
                     "designator.duplicate_in_submission",
-                    f"{obj.international_designator} appears already as object {seen[obj.international_designator] + 1}",
+                    N_("%(designator)s appears already as object %(position)s"),
+                    designator=obj.international_designator,
+                    position=str(seen[obj.international_designator] + 1),
                 )
             )
         seen.setdefault(obj.international_designator, i)
@@ -128,7 +130,10 @@ async def validate_amendment(
             "unknown or unchangeable fields",
             [
                 field_error(
-                    f"changes.{name}", "amendment.field_unknown", f"{name} cannot be amended"
+                    f"changes.{name}",
+                    "amendment.field_unknown",
+                    N_("%(field)s cannot be amended"),
+                    field=name,
                 )
                 for name in unknown
             ],
@@ -172,7 +177,7 @@ async def validate_amendment(
                 field_error(
                     "new_state_of_registry",
                     "transfer.state_required",
-                    "name the new State of registry",
+                    N_("name the new State of registry"),
                 )
             ],
         )

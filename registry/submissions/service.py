@@ -20,6 +20,7 @@ from registry.audit import chain
 from registry.documents import numbering
 from registry.documents.models import Document
 from registry.errors import (
+    N_,
     Conflict,
     Forbidden,
     InvalidTransition,
@@ -359,7 +360,8 @@ async def create_amendment(
     )
     if registration is None:
         raise NotFound(
-            f"{state_code} holds no published registration of {body.international_designator}"
+            N_("%(state)s holds no published registration of %(designator)s")
+            % {"state": state_code, "designator": body.international_designator}
         )
     findings = await checks.validate_amendment(session, obj, registration, body)
     sub = Submission(

@@ -28,7 +28,7 @@ from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from registry.errors import field_error
+from registry.errors import N_, field_error
 from registry.objects.schemas import LaunchingRole, ObjectIn
 
 #: The object JSON's fields, in the model's order: the CSV template's columns.
@@ -78,9 +78,10 @@ def _launching_states(text: str) -> list[dict[str, str]] | str:
         state, _, role = (s.strip() for s in part.partition(":"))
         role = role.lower() or "launched"
         if role not in ROLES:
-            return (
-                f"role {role!r} is not one of {', '.join(ROLES)} (write FRA:launched;DEU:procured)"
-            )
+            return N_("role %(role)s is not one of %(roles)s (write FRA:launched;DEU:procured)") % {
+                "role": repr(role),
+                "roles": ", ".join(ROLES),
+            }
         found.append({"state": state.upper(), "role": role})
     return found
 
@@ -97,18 +98,18 @@ def object_json(cells: Mapping[str, str | None]) -> tuple[dict[str, Any], list[d
             if text.isdigit():
                 data[name] = int(text)
             else:
-                problems.append(_finding(name, "a whole number is expected (e.g. 20580)"))
+                problems.append(_finding(name, N_("a whole number is expected (e.g. 20580)")))
         elif name in NUMBER_FIELDS:
             number = _number(text)
             if number is None:
-                problems.append(_finding(name, "a number is expected (e.g. 505.2)"))
+                problems.append(_finding(name, N_("a number is expected (e.g. 505.2)")))
             else:
                 data[name] = number
         elif name in DATETIME_FIELDS:
             when = _datetime(text)
             if when is None:
                 problems.append(
-                    _finding(name, "a date is expected as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+                    _finding(name, N_("a date is expected as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"))
                 )
             else:
                 data[name] = when
@@ -129,7 +130,7 @@ def parse_object(
     """The object, or None with every problem named by field (reading, then the strict model)."""
     data, problems = object_json(cells)
     if "international_designator" not in data:
-        problems.insert(0, _finding("international_designator", "the designator is required"))
+        problems.insert(0, _finding("international_designator", N_("the designator is required")))
     if problems:
         return None, problems
     try:

@@ -6,21 +6,27 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from babel.dates import format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from pydantic import ValidationError
 
 from registry import validation
+from registry.objects.schemas import ObjectIn
+from registry.submissions.service import TRANSITIONS
 from tests.web.conftest import Client, sign_in
 from tests.web.seed import Seeded
 from web.i18n import CATALOG_DIR, DEFAULT, DOMAIN, LANGUAGES, Localizer, translations
 from web.i18n.catalogs import forms, missing, untranslated
 from web.pages import labels
+from web.pages.messages import PYDANTIC_MESSAGES, in_language
 
 OTHER_LANGUAGES = [code for code in LANGUAGES if code != DEFAULT]
 
@@ -192,6 +198,50 @@ def test_every_validator_code_has_a_translatable_title() -> None:
     assert sorted(validation.CODES) == sorted(set(validation.CODES) & set(labels.FINDING))
 
 
+def test_what_the_strict_model_refuses_reads_in_the_language() -> None:
+    # Every kind of refusal a form can meet, as pydantic words it (the API keeps these words).
+    refused = {
+        "name": "x" * 121,
+        "launch_territory": "f",
+        "web_link": "example.org",
+        "status": "orbiting",
+        "nodal_period_min": 0.0,
+        "inclination_deg": 400.0,
+        "gso_longitude_deg": -200.0,
+        "apogee_km": 2e9,
+        "perigee_km": "low",
+        "norad_id": "x",
+        "launch_vehicle": 5,
+        "launching_states": [{"state": "FRA"}] * 21,
+    }  # and no designator, the one field required
+    with pytest.raises(ValidationError) as caught:
+        ObjectIn.model_validate_json(json.dumps(refused))
+    said = {e["type"]: e["msg"] for e in caught.value.errors()}
+    assert len(said) == len(PYDANTIC_MESSAGES)
+    for lang in OTHER_LANGUAGES:
+        ui = Localizer(lang)
+        assert [m for m in said.values() if in_language(ui, m) == m] == [], lang
+    french = in_language(Localizer("fr"), said["string_too_long"])
+    assert french == Localizer("fr").text(
+        "String should have at most %(max_length)s characters", max_length="120"
+    )
+
+
+def test_every_audit_action_has_a_label() -> None:
+    # The actions the code writes: literal ones, and the workflow's moves (f"submission.{move}").
+    root = Path(__file__).resolve().parents[2]
+    literal = re.compile(
+        r'(?:action=|_audit\(\s*session,(?:\s*principal,)?)\s*"([a-z_]+\.[a-z_]+)"'
+    )
+    written = {f"submission.{move}" for move in TRANSITIONS}
+    written |= {"questionnaire.accept", "questionnaire.return"}  # f"questionnaire.{decision}"
+    for package in ("registry", "compliance", "web"):
+        for source in (root / package).rglob("*.py"):
+            written |= set(literal.findall(source.read_text(encoding="utf-8")))
+    assert {"submission.create", "demo.import", "user.locked", "satcat.fetch"} <= written
+    assert sorted(written - set(labels.AUDIT_ACTION)) == []
+
+
 def test_message_catalog_template_holds_every_required_message() -> None:
     with (CATALOG_DIR / f"{DOMAIN}.pot").open("rb") as handle:
         template = read_po(handle)
@@ -227,6 +277,16 @@ async def test_home_answers_in_the_language_of_accept_language_without_prefix(
     assert f'<html lang="{lang}" dir="{LANGUAGES[lang][1]}">' in response.text
     assert _nav_texts(response.text)[0] == translations(lang).gettext("Home")
     assert translations(lang).gettext("The register at a glance") in response.text
+
+
+async def test_an_error_page_says_the_registrys_reason_in_the_language(client: Client) -> None:
+    missing = await client.get("/objects/2099-001A", params={"lang": "es"})
+    assert missing.status_code == 404
+    reason = Localizer("es").text(
+        "no object with designator %(designator)s", designator="2099-001A"
+    )
+    assert reason in html.unescape(missing.text)
+    assert "no object with designator" not in missing.text
 
 
 async def test_cookie_chooses_and_query_overrides_it(client: Client) -> None:

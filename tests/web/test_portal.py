@@ -8,18 +8,22 @@ makes while typing, answered by the API's validator.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from typing import Any
 
 import sqlalchemy as sa
 
+from registry.accounts import service as accounts
+from registry.accounts.principal import SYSTEM
 from registry.db import Database
 from registry.submissions.models import Submission, SubmissionItem
 from registry.submissions.text_fields import COLUMNS, cells_of
 from tests.api.conftest import sat
 from tests.web.conftest import TOKEN, Client, sign_in
 from tests.web.seed import Seeded
+from web.i18n import Localizer
 
 
 async def token_of(client: Client, path: str) -> str:
@@ -108,6 +112,52 @@ async def test_form_shows_errors_by_field_and_writes_nothing(
     assert await submission_count(db) == before
 
 
+async def test_form_says_the_validators_message_in_french_while_the_api_keeps_english(
+    client: Client, db: Database, seeded: Seeded
+) -> None:
+    english = "apogee 400 km is below perigee 500 km"
+    french = Localizer("fr").text(
+        "apogee %(apogee)s km is below perigee %(perigee)s km", apogee="400", perigee="500"
+    )
+    assert french != english
+    await sign_in(client, seeded.officer_fra)
+    client.cookies.set("lang", "fr")
+    bad = form_cells("2026-001A", apogee_km="400", perigee_km="500")
+    page = await post_form(client, "/portal/new", bad)
+    assert page.status_code == 422
+    text = html.unescape(page.text)
+    assert french in text and english not in text
+    # A value the form cannot read, and one the strict model refuses (pydantic's own words).
+    unreadable = await post_form(client, "/portal/new", {**bad, "inclination_deg": "abc"})
+    assert Localizer("fr").gettext("a number is expected (e.g. 505.2)") in html.unescape(
+        unreadable.text
+    )
+    refused = await post_form(client, "/portal/new", {**bad, "launch_territory": "f"})
+    assert Localizer("fr").text(
+        "String should have at least %(min_length)s characters", min_length="2"
+    ) in html.unescape(refused.text)
+
+    # The API answers the same object with the same finding: its code and its English message.
+    async with db.writer() as session:
+        key = await accounts.create_key(
+            session, SYSTEM, name="fra-api", role="state", state_code="FRA"
+        )
+    client.cookies.clear()
+    client.cookies.set("lang", "fr")
+    answer = await client.post(
+        "/api/v1/submissions",
+        json={"objects": [sat("2026-001A", apogee_km=400.0, perigee_km=500.0)]},
+        headers={"Authorization": f"Bearer {key.secret}", "Accept-Language": "fr"},
+    )
+    assert answer.status_code == 422
+    assert {
+        "field": "objects[0].apogee_km",
+        "code": "orbit.apogee_below_perigee",
+        "severity": "error",
+        "message": english,
+    } in answer.json()["errors"]
+
+
 async def test_inline_validation_runs_the_api_validator(client: Client, seeded: Seeded) -> None:
     await sign_in(client, seeded.officer_fra)
     token = await token_of(client, "/portal/new")
@@ -180,6 +230,33 @@ async def test_bulk_upload_reports_file_row_and_field_and_writes_nothing(
     assert (
         wrong.status_code == 422 and "wrong.csv: unknown column(s) apogee, designator" in wrong.text
     )
+
+
+async def test_bulk_report_reads_in_arabic(client: Client, seeded: Seeded) -> None:
+    await sign_in(client, seeded.officer_fra)
+    client.cookies.set("lang", "ar")
+    arabic = Localizer("ar")
+    rows = [form_cells("2025-200A", apogee_km="300", perigee_km="400"), form_cells("2025-200B")]
+    rows.append(form_cells("2025-200C", apogee_km="high"))
+    report = await upload_bulk(client, {"objects": ("fra.csv", csv_of(rows), "text/csv")})
+    assert report.status_code == 422
+    text = html.unescape(report.text)
+    said = arabic.text(
+        "apogee %(apogee)s km is below perigee %(perigee)s km", apogee="300", perigee="400"
+    )
+    assert said in text and "is below perigee" not in text
+    assert arabic.gettext("a number is expected (e.g. 505.2)") in text
+    assert "a number is expected" not in text
+    # A problem of the file as a whole reads in Arabic too, naming the file and its columns.
+    wrong = await upload_bulk(
+        client, {"objects": ("wrong.csv", b"designator,apogee\n2025-200A,500\n", "text/csv")}
+    )
+    whole = arabic.text(
+        "%(file)s: unknown column(s) %(columns)s; the columns are the object JSON field names",
+        file="wrong.csv",
+        columns="apogee, designator",
+    )
+    assert whole in html.unescape(wrong.text) and "unknown column" not in wrong.text
 
 
 async def test_bulk_upload_fills_orbit_from_element_sets_then_creates_on_confirm(

@@ -4,6 +4,7 @@ two reviewers, driven only by the pages' own forms (plain posts, as without Java
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from typing import Any
 
@@ -16,6 +17,8 @@ from tests.web.conftest import Client, sign_in
 from tests.web.seed import Seeded
 from tests.web.test_portal import form_cells, post_form, submission_count, version_on
 from web.app import create_app
+from web.i18n import Localizer
+from web.pages import labels
 
 #: A minimal well-formed PDF (one empty page): what a scanned note verbale starts like.
 PDF = (
@@ -154,10 +157,7 @@ async def test_full_workflow_through_the_pages(
     # The officer's dashboard tells of the publication, with the symbol.
     await sign_in(client, seeded.officer_fra)
     dashboard = re.sub(r"\s+", " ", (await client.get("/portal")).text)
-    assert (
-        f'<strong>published</strong> as <a class="symbol" href="/documents/{symbol.group(1)}">'
-        in dashboard
-    )
+    assert f'published as <a class="symbol" href="/documents/{symbol.group(1)}">' in dashboard
 
 
 async def test_note_verbale_entered_with_its_pdf(
@@ -292,7 +292,50 @@ async def test_review_page_checks_orbit_double_registration_and_amendment_diff(
     assert "no element sets" in page.text
     page = await client.get(f"/workspace/submissions/{amend_id}")
     diff = re.sub(r"\s+", " ", page.text)
-    assert '<td class="before">in_orbit</td><td class="after">decayed</td>' in diff
+    # A status reads as its label, never as its code.
+    assert '<td class="before">In Earth orbit</td><td class="after">Decayed</td>' in diff
+
+    # In French: the warning stored with the object, the alert, the comparison table and the
+    # declared values, each a whole sentence or a label, none a code.
+    client.cookies.set("lang", "fr")
+    fr = Localizer("fr")
+    page = await client.get(f"/workspace/submissions/{hst_id}")
+    text = html.unescape(re.sub(r"\s+", " ", page.text))
+    stored = fr.text(
+        "%(designator)s is already registered by %(states)s", designator="1990-037B", states="DEU"
+    )
+    assert stored in text and "1990-037B is already registered by DEU" not in text
+    assert fr.text("already registered by %(states)s", states="DEU") in text
+    assert f'<th scope="row">{fr.gettext(labels.FIELD["inclination_deg"])}</th>' in text
+    assert f"<td>{fr.gettext(labels.VERDICT['inconsistent'])}</td>" in text
+    assert f"<dd>{fr.gettext(labels.STATUS['in_orbit'])}</dd>" in text
+    assert f"FRA ({fr.gettext(labels.LAUNCHING_ROLE['launched'])})" in text
+    for code in (
+        "<td>inconsistent</td>",
+        '<th scope="row">inclination</th>',
+        "in_orbit",
+        "(launched)",
+    ):
+        assert code not in text, code
+    diff = html.unescape((await client.get(f"/workspace/submissions/{amend_id}")).text)
+    assert f'<td class="after">{fr.gettext(labels.STATUS["decayed"])}</td>' in diff
+
+
+async def test_audit_log_names_actions_and_roles_in_the_language(
+    client: Client, seeded: Seeded
+) -> None:
+    await sign_in(client, seeded.reviewer)
+    log = html.unescape((await client.get("/workspace/audit", params={"lang": "ar"})).text)
+    arabic = Localizer("ar")
+    # The seeded register was built through the workflow: created, submitted, ..., published.
+    for action in ("submission.create", "submission.claim", "submission.publish"):
+        label = arabic.gettext(labels.AUDIT_ACTION[action])
+        assert label != labels.AUDIT_ACTION[action] and f">{label}<" in log, action
+        # The code stays at hand, as the label's title, never as the cell's text.
+        assert f'title="{action}"' in log and f">{action}<" not in log
+    assert f"<td>{arabic.gettext(labels.ROLE['secretariat'])}</td>" in log
+    assert "<td>secretariat</td>" not in log and "<td>state</td>" not in log
+    assert f"{arabic.gettext(labels.ENTITY['submission'])} 1</a>" in log
 
 
 async def test_note_verbale_size_limit_is_20_mb(db: Database, seeded: Seeded) -> None:

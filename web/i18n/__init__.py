@@ -24,10 +24,14 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+
+# One marker for the whole code base: the registry marks its English messages with it too.
+from registry.errors import N_ as N_
 
 CATALOG_DIR = Path(__file__).parent
 DOMAIN = "messages"
@@ -43,11 +47,6 @@ LANGUAGES: dict[str, tuple[str, str]] = {
 }
 #: Babel locale used for dates and numbers (Chinese as written at the UN: simplified).
 _BABEL_LOCALE = {"zh": "zh_Hans_CN", "ar": "ar", "en": "en_GB", "fr": "fr", "ru": "ru", "es": "es"}
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction where it is defined; it is translated where it is shown."""
-    return message
 
 
 def _accepted(header: str) -> list[str]:
@@ -78,15 +77,23 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
 
 
 @lru_cache(maxsize=len(LANGUAGES))
-def translations(lang: str) -> NullTranslations:
-    """The compiled catalog of one language (English is the source: no catalog needed)."""
+def catalog(lang: str) -> Catalog | None:
+    """One language's messages as its ``.po`` file holds them (English is the source: none)."""
     po = CATALOG_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if lang == DEFAULT or not po.exists():
-        return NullTranslations()
+        return None
     with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
+        return read_po(handle, locale=lang)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of one language."""
+    messages = catalog(lang)
+    if messages is None:
+        return NullTranslations()
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, messages)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
 

@@ -1,6 +1,7 @@
 """Maintain the gettext catalogs: ``python -m web.i18n.catalogs extract|update|compile|check``.
 
-* ``extract``: collect every message of the pages into ``messages.pot``;
+* ``extract``: collect every message of the pages, and the registry's English messages that its
+  ``N_`` marks (findings, refusals: the pages translate them), into ``messages.pot``;
 * ``update``: merge the template into each language's ``messages.po`` (new messages empty);
 * ``compile``: write ``messages.mo`` beside each ``.po`` (optional: the app compiles in memory);
 * ``check``: report, per language, how many messages have no translation yet.
@@ -9,9 +10,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_python
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
@@ -26,6 +29,13 @@ def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
+def extract_marked(
+    fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Any
+) -> Iterator[Any]:
+    """Babel extraction method for the registry: only the messages marked with ``N_``."""
+    return extract_python(fileobj, {"N_": None}, comment_tags, options)
+
+
 def extract() -> None:
     _babel(
         "extract",
@@ -38,7 +48,7 @@ def extract() -> None:
         *KEYWORDS,
         "-o",
         str(TEMPLATE),
-        str(ROOT / "web"),
+        str(ROOT),
     )
 
 

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from registry.errors import RegistryError, Unauthenticated
 from web.i18n import N_
+from web.pages.messages import in_language
 from web.pages.rendering import login_redirect, render
 
 log = logging.getLogger("spacereg.web")
@@ -32,7 +33,9 @@ def error_page(request: Request[Any, Any, Any], status: int, detail: str) -> Tem
 
     ui = localizer(request)
     title = ui.gettext(TITLES.get(status, N_("Something went wrong")))
-    return render(request, "error.html", status_code=status, title=title, message=detail)
+    return render(
+        request, "error.html", status_code=status, title=title, message=in_language(ui, detail)
+    )
 
 
 def _registry_error(request: Request[Any, Any, Any], exc: RegistryError) -> Template | Redirect:

@@ -102,9 +102,85 @@ FINDING: dict[str, str] = {
     "amendment.field_unknown": N_("This field cannot be amended"),
     "transfer.state_required": N_("Name the new State of registry"),
     "csv.column_unknown": N_("Unknown column"),
+    "csv.invalid": N_("The file cannot be read"),
+    "elements.inconsistent": N_("Declared value differs from the element set"),
+    "attachment.invalid": N_("Attachment refused"),
 }
 
 SEVERITY: dict[str, str] = {"error": N_("Error"), "warning": N_("Warning")}
+
+#: What a launching State did (Convention Art. I(a)).
+LAUNCHING_ROLE: dict[str, str] = {
+    "launched": N_("launched the object"),
+    "procured": N_("procured the launch"),
+    "territory": N_("territory of launch"),
+    "facility": N_("facility of launch"),
+}
+
+#: Declared against observed orbit: each item compared (orbit.compare), and how well it agrees.
+COMPARED_FIELD: dict[str, str] = {
+    "period": FIELD["nodal_period_min"],
+    "inclination": FIELD["inclination_deg"],
+    "apogee": FIELD["apogee_km"],
+    "perigee": FIELD["perigee_km"],
+    "gso_longitude": FIELD["gso_longitude_deg"],
+}
+VERDICT: dict[str, str] = {
+    "consistent": N_("consistent"),
+    "close": N_("close"),
+    "inconsistent": N_("inconsistent"),
+    "not comparable": N_("not comparable"),
+}
+
+#: Who acted, in the audit log and a submission's history.
+ROLE: dict[str, str] = {
+    "public": N_("Public"),
+    "state": N_("State officer"),
+    "secretariat": N_("Secretariat"),
+    "admin": N_("Administrator"),
+    "system": N_("System"),
+}
+
+#: What was done, in the audit log and a submission's history.
+AUDIT_ACTION: dict[str, str] = {
+    "submission.create": N_("Submission created"),
+    "submission.update": N_("Submission changed"),
+    "submission.delete": N_("Draft deleted"),
+    "submission.attach": N_("File attached"),
+    "submission.submit": N_("Submitted for review"),
+    "submission.withdraw": N_("Submission withdrawn"),
+    "submission.claim": N_("Claimed for review"),
+    "submission.accept": N_("Submission accepted"),
+    "submission.return": N_("Returned to the State"),
+    "submission.publish": N_("Submission published"),
+    "amendment.create": N_("Amendment created"),
+    "demo.import": N_("Demo register loaded"),
+    "elementsets.import": N_("Element sets loaded"),
+    "elementsets.fetch": N_("Element sets fetched"),
+    "satcat.fetch": N_("Satellite catalog fetched"),
+    "webhook.create": N_("Webhook created"),
+    "webhook.disable": N_("Webhook disabled"),
+    "user.create": N_("User created"),
+    "user.locked": N_("Account locked"),
+    "key.create": N_("API key created"),
+    "key.revoke": N_("API key revoked"),
+    "questionnaire.submit": N_("Questionnaire answer submitted"),
+    "questionnaire.accept": N_("Questionnaire answer accepted"),
+    "questionnaire.return": N_("Questionnaire answer returned"),
+    "questionnaire.withdraw": N_("Questionnaire answer withdrawn"),
+}
+
+#: What an audit entry is about.
+ENTITY: dict[str, str] = {
+    "submission": N_("Submission"),
+    "user": N_("User"),
+    "api_key": N_("API key"),
+    "webhook_endpoint": N_("Webhook"),
+    "register": N_("Register"),
+    "element_sets": N_("Element sets"),
+    "fetch": N_("Fetch"),
+    "questionnaire_answer": N_("Questionnaire answer"),
+}
 
 #: How a yes/no value reads (rendering's ``show`` filter translates these two words).
 YES_NO: dict[bool, str] = {True: N_("yes"), False: N_("no")}

@@ -322,7 +322,7 @@ class PortalPages(Controller):
                 raise NotFound(f"no object {position + 1} in submission {submission_id}")
             if len(items) == 1:
                 raise ValidationFailed(
-                    "a submission keeps at least one object; delete the draft instead",
+                    N_("a submission keeps at least one object; delete the draft instead"),
                     [field_error("objects", "field.invalid", "at least one object")],
                 )
             kept = [object_from_stored(i.data) for n, i in enumerate(items) if n != position]
@@ -425,7 +425,7 @@ class PortalPages(Controller):
         changes, problems = text_fields.object_json(cells)
         if not changes and not problems:
             problems.append(
-                field_error("changes", "field.invalid", "fill in at least one field to change")
+                field_error("changes", "field.invalid", N_("fill in at least one field to change"))
             )
         new_state = str(form.get("new_state_of_registry") or "").strip().upper() or None
         note = str(form.get("note") or "").strip()[:4000] or None

@@ -26,6 +26,7 @@ from registry.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATUSES
 from registry.submissions.schemas import SubmissionCreate
 from web.auth import require_role
 from web.deps import RowId, database
+from web.i18n import N_
 from web.pages.portal.forms import (
     UPLOAD_BODY_LIMIT,
     attachment_response,
@@ -56,7 +57,7 @@ def _day(text: str, name: str) -> tuple[date | None, list[dict[str, Any]]]:
     try:
         return date.fromisoformat(text.strip()), []
     except ValueError:
-        return None, [field_error(name, "field.invalid", "a date as YYYY-MM-DD is expected")]
+        return None, [field_error(name, "field.invalid", N_("a date as YYYY-MM-DD is expected"))]
 
 
 class WorkspacePages(Controller):
@@ -139,7 +140,7 @@ class WorkspacePages(Controller):
         symbol = str(form.get("symbol") or "").strip()[:120] or None
         if action == "return" and not note:
             raise ValidationFailed(
-                "a returned submission needs a note saying what to correct",
+                N_("a returned submission needs a note saying what to correct"),
                 [field_error("note", "field.invalid", "write the note to the State")],
             )
         async with db.writer() as session:
@@ -187,13 +188,17 @@ class WorkspacePages(Controller):
         csv_file = await upload(form, "objects")
         elements = await upload(form, "elements")
         if not state:
-            problems.append(field_error("state", "state.required", "name the State"))
+            problems.append(field_error("state", "state.required", N_("name the State")))
         if pdf is None:
             problems.append(
-                field_error("note_verbale", "attachment.invalid", "attach the note verbale (PDF)")
+                field_error(
+                    "note_verbale", "attachment.invalid", N_("attach the note verbale (PDF)")
+                )
             )
         if csv_file is None:
-            problems.append(field_error("objects", "field.invalid", "attach the objects as CSV"))
+            problems.append(
+                field_error("objects", "field.invalid", N_("attach the objects as CSV"))
+            )
         db = database(request)
         report = None
         if csv_file is not None and state:
