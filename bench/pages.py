@@ -6,8 +6,15 @@ the same run.
 
 Anonymous pages are served from the page cache (web/pages/page_cache.py) while the register is
 unchanged, so wrk, which cycles through its paths, measures mostly cache hits after the first
-pass. The first visit of every sampled URL (a miss: queries, rendering, charts) is therefore timed
-separately, one request at a time, before wrk runs, and printed as "first visit".
+pass. The first visit of every sampled URL (a miss: queries, rendering) is therefore timed
+separately, one request at a time, before wrk runs, and printed as "first visit"; it is held to
+the same 50 ms p95. Those URLs were never fetched before in the server process. The charts that
+the pages link as images (``/charts/...svg``) are then fetched once each, in turn, and printed as
+their own rows: the page's content, the chart's table included, does not wait for them.
+
+Measuring starts once ``/ready`` says the server is warm (web/warmup.py: templates compiled,
+aggregates, scores and re-entry windows computed), as a load balancer would wait before sending
+visitors to it.
 
     python bench/pages.py [--db sqlite|postgresql] [--url DATABASE_URL] [--seconds 10]
 
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import sys
 import time
@@ -43,6 +51,19 @@ SEARCHES = [
     "registered=true&regime=LEO&page_size=100",
 ]
 LANGS = ["en", "fr", "ar", "zh", "ru", "es"]
+CHART = re.compile(r'<img src="(/charts/[^"]+)"')
+WARM_TIMEOUT_S = 300.0
+
+
+def wait_until_warm(base: str) -> float:
+    """Seconds until /ready reports the start-up precomputations done."""
+    start = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=60) as client:
+        while not client.get("/ready").json().get("warm"):
+            if time.perf_counter() - start > WARM_TIMEOUT_S:
+                raise RuntimeError(f"the server was not warm after {WARM_TIMEOUT_S:.0f} s")
+            time.sleep(0.2)
+    return time.perf_counter() - start
 
 
 def sample_paths(base: str, objects: int, states: int) -> dict[str, list[str]]:
@@ -68,9 +89,11 @@ def sample_paths(base: str, objects: int, states: int) -> dict[str, list[str]]:
     }
 
 
-def first_visits(base: str, paths: list[str]) -> list[float]:
-    """Each URL once, in turn (cache misses): milliseconds per request, client included."""
+def first_visits(base: str, paths: list[str]) -> tuple[list[float], list[str]]:
+    """Each URL once, in turn (cache misses): milliseconds per request, client included; and
+    the charts the pages link, in order, each once."""
     times = []
+    charts: list[str] = []
     with httpx.Client(base_url=base, timeout=60) as client:
         for path in paths:
             start = time.perf_counter()
@@ -78,7 +101,8 @@ def first_visits(base: str, paths: list[str]) -> list[float]:
             times.append((time.perf_counter() - start) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{path} answered {response.status_code}")
-    return times
+            charts += CHART.findall(response.text)
+    return times, list(dict.fromkeys(charts))
 
 
 def p95(values: list[float]) -> float:
@@ -92,8 +116,15 @@ def run(url: str | None, kind: str, seconds: float, objects: int, states: int) -
     source = nullcontext(url) if url else database(kind)
     with source as db_url, server(db_url) as base:
         print(f"== {kind}: server {base} ==", flush=True)
+        print(f"warm after {wait_until_warm(base):.1f} s", flush=True)
         paths = sample_paths(base, objects, states)
-        cold = {name: first_visits(base, urls) for name, urls in paths.items()}
+        cold: dict[str, list[float]] = {}
+        linked: dict[str, list[str]] = {}
+        for name, urls in paths.items():
+            cold[name], linked[name] = first_visits(base, urls)
+        cold_charts = {
+            name: first_visits(base, charts)[0] for name, charts in linked.items() if charts
+        }
         single: dict[str, WrkResult] = {
             name: wrk(base, urls, connections=1, seconds=seconds) for name, urls in paths.items()
         }
@@ -103,9 +134,12 @@ def run(url: str | None, kind: str, seconds: float, objects: int, states: int) -
         random.Random(3).shuffle(mix)
         many = wrk(base, mix, connections=16, seconds=seconds)
     print(f"{'measure':40} {'n':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
-    for name, times in cold.items():
+    for label, times in [
+        *((f"{name}, first visit (miss), 1 client", t) for name, t in cold.items()),
+        *((f"{name} chart, first visit (miss)", t) for name, t in cold_charts.items()),
+    ]:
         print(
-            f"{name + ', first visit (miss), 1 client':40} {len(times):5d} {'':>8} "
+            f"{label:40} {len(times):5d} {'':>8} "
             f"{statistics.median(times):8.2f} {p95(times):8.2f} {0:7d}"
         )
     for label, r in [
@@ -124,6 +158,13 @@ def run(url: str | None, kind: str, seconds: float, objects: int, states: int) -
         print(
             f"{name + ' single-client p95 <= 50 ms':40} {r.p95_ms:8.2f} ms  "
             f"{'PASS' if passed else 'FAIL'}  (first visit p95 {p95(cold[name]):.1f} ms)"
+        )
+        ok &= passed
+    for name, times in cold.items():
+        passed = p95(times) <= P95_TARGET_MS
+        print(
+            f"{name + ' first visit p95 <= 50 ms':40} {p95(times):8.2f} ms  "
+            f"{'PASS' if passed else 'FAIL'}"
         )
         ok &= passed
     ratio = many.rps / health.rps

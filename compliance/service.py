@@ -7,6 +7,7 @@ Scoring reads through one reader session, so it works while a server writes the 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from compliance.methodology import Methodology, load_methodology
 from compliance.report import object_report, state_report, state_rows
 from registry.accounts.principal import Principal
 from registry.audit import chain
+from registry.changes import ChangeWatch
 from registry.compliance_store.models import ComplianceScore, QuestionnaireAnswer
 from registry.db import Database
 from registry.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed, field_error
@@ -39,6 +41,12 @@ _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
 class _Cached:
     key: tuple[Any, ...]
     scored: ScoredRegister
+    answers: pl.DataFrame
+    #: The change watch and generation under which ``key`` and ``answers`` were last read: while
+    #: that generation is current nothing was committed anywhere, so neither needs reading again
+    #: (the data stamps alone cost tens of milliseconds: they count whole tables).
+    watch: ChangeWatch
+    generation: int
 
 
 _cache: _Cached | None = None
@@ -73,14 +81,26 @@ async def scored_register(
     """The whole register scored now (reused within a process while the data is unchanged)."""
     global _cache
     m = m or load_methodology()
+    watch, generation = db.changes, db.changes.generation
+    cached = _cache
+    if (
+        cached is not None
+        and watch.watching
+        and cached.watch is watch
+        and cached.generation == generation
+        and cached.key[0] == m.version
+    ):
+        return cached.scored, cached.answers
     async with db.reader() as session:
         key = (m.version, str(db.engine.url), await data_stamps(session))
         answers = await _answers(session)
-        if _cache is not None and _cache.key == key:
-            return _cache.scored, answers
+        if cached is not None and cached.key == key:
+            _cache = _Cached(key, cached.scored, answers, watch, generation)
+            return cached.scored, answers
         frames = await load_frames(session)
-    scored = score_register(frames, m)
-    _cache = _Cached(key, scored)
+    # A second of polars work: off the event loop, so other requests go on meanwhile.
+    scored = await asyncio.to_thread(score_register, frames, m)
+    _cache = _Cached(key, scored, answers, watch, generation)
     return scored, answers
 
 

@@ -27,6 +27,11 @@ class ChangeWatch:
     def bump(self) -> None:
         self.generation += 1
 
+    @property
+    def watching(self) -> bool:
+        """Whether other processes' commits move the generation too (not only this one's)."""
+        return self._task is not None
+
     async def start(self, url: str, dialect: str) -> None:
         if self._task is None:
             runner = self._poll_sqlite if dialect == "sqlite" else self._listen_postgres

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,6 +32,7 @@ from web.pages import page_router, static_router
 from web.pages.rendering import template_config
 from web.problems import EXCEPTION_HANDLERS
 from web.security import RateLimitMiddleware, RequestGuardMiddleware, check_production
+from web.warmup import keep_warm
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Litestar:
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.state.db = db
         app.state.response_cache = ResponseCache()
         await db.watch_changes()
+        warming = asyncio.create_task(keep_warm(app, db))
         stop = asyncio.Event()
         worker = (
             asyncio.create_task(run_worker(db, HANDLERS, stop=stop))
@@ -53,6 +56,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             yield
         finally:
             stop.set()
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
             if worker is not None:
                 await worker
             if database is None:

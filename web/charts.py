@@ -1,7 +1,9 @@
 """Charts as Vega-Lite specs built with Altair from polars frames, rendered to SVG on the server.
 
-Pages embed the SVG, so they need no script and pass a strict Content-Security-Policy. Every
-chart travels with its data as a table (:class:`Figure`), which the page shows beside it.
+Pages embed the SVG, or link it as a same-origin image that the server renders when the browser
+asks for it (``src``: the page then does not wait for vl-convert), so they need no script and pass
+a strict Content-Security-Policy. Every chart travels with its data as a table
+(:class:`Figure`), which the page shows beside it.
 
 Rendering runs in a worker thread (vl-convert takes ~0.1 s per chart) and is cached by spec:
 the same data draws the same picture, whichever request asks.
@@ -10,6 +12,7 @@ the same data draws the same picture, whichever request asks.
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +47,9 @@ class Figure:
     rows: tuple[tuple[str, ...], ...]
     #: Said under the title: what the chart leaves out, or how to read it.
     note: str = ""
+    #: Where the page links the drawing as an SVG resource (``svg`` is then empty): rendering
+    #: takes tens of milliseconds that the page itself need not wait for.
+    src: str = ""
 
 
 class _SvgCache:
@@ -96,6 +102,19 @@ async def render_svg(spec: dict[str, Any]) -> Markup:
     return Markup(found)
 
 
+def start_renderer() -> None:
+    """Start vl-convert's JavaScript engine, which takes ~0.5 s the first time in a process
+    (blocking: web.warmup calls it in a worker thread at start-up, before any visitor)."""
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+
+
+async def _drawn(
+    chart: alt.Chart | alt.LayerChart, title: str, src: str, height: int = HEIGHT
+) -> Markup:
+    """The chart rendered, or nothing when the page links to it at ``src``."""
+    return Markup("") if src else await render_svg(_base(chart, title, height))
+
+
 def _base(chart: alt.Chart | alt.LayerChart, title: str, height: int = HEIGHT) -> dict[str, Any]:
     spec: dict[str, Any] = (
         chart.properties(width=WIDTH, height=height, title=title)
@@ -118,6 +137,7 @@ async def altitude_history(
     window: tuple[datetime, datetime] | None = None,
     window_label: str = "",
     median: datetime | None = None,
+    src: str = "",
 ) -> Figure:
     """Apogee and perigee altitude over time; columns ``epoch``, ``apogee_km``, ``perigee_km``.
 
@@ -162,12 +182,12 @@ async def altitude_history(
                 .encode(x="at:T")
             )
         chart = alt.LayerChart(layer=[*layers, lines])
-    svg = await render_svg(_base(chart, title))
+    svg = await _drawn(chart, title, src)
     rows = tuple(
         (str(r[0])[:16].replace("T", " "), f"{r[1]:.0f}", f"{r[2]:.0f}")
         for r in frame.select("epoch", "apogee_km", "perigee_km").iter_rows()
     )
-    return Figure(title, svg, (epoch_label, apogee_label, perigee_label), rows)
+    return Figure(title, svg, (epoch_label, apogee_label, perigee_label), rows, src=src)
 
 
 async def bars(
@@ -181,6 +201,7 @@ async def bars(
     percent: bool = False,
     table_columns: Sequence[str] | None = None,
     table_rows: Sequence[Sequence[str]] | None = None,
+    src: str = "",
 ) -> Figure:
     """A bar per category (e.g. launch year), with an optional pre-formatted table."""
     axis = alt.Axis(format="%") if percent else alt.Axis()
@@ -189,7 +210,7 @@ async def bars(
         .mark_bar(color=INK)
         .encode(x=alt.X(f"{x}:O", title=x_label), y=alt.Y(f"{y}:Q", title=y_label, axis=axis))
     )
-    svg = await render_svg(_base(chart, title))
+    svg = await _drawn(chart, title, src)
     columns = tuple(table_columns or (x_label, y_label))
     rows = (
         tuple(tuple(r) for r in table_rows)
@@ -198,38 +219,62 @@ async def bars(
             (str(a), f"{b:.1%}" if percent else str(b)) for a, b in frame.select(x, y).iter_rows()
         )
     )
-    return Figure(title, svg, columns, rows)
+    return Figure(title, svg, columns, rows, src=src)
+
+
+def _nice_step(span: float, bins: int) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k that covers ``span`` in at most ``bins`` steps."""
+    raw = span / bins
+    if raw <= 0 or not math.isfinite(raw):
+        return 1.0
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw)
 
 
 async def histogram(
     values: Sequence[float], *, title: str, x_label: str, count_label: str, bins: int = 20
 ) -> Figure:
-    """Counts of values in equal bins (miss distances, relative speeds)."""
+    """Counts of values in equal bins with round edges (miss distances, relative speeds).
+
+    The bins are counted here, so the chart and its table show the same bins, and a screening
+    with tens of thousands of events hands the chart twenty rows, not every event.
+    """
     frame = pl.DataFrame({"v": list(values)}, schema={"v": pl.Float64})
+    if frame.height:
+        low_value, high_value = float(frame["v"].min()), float(frame["v"].max())  # type: ignore[arg-type]
+        step = _nice_step(high_value - low_value, bins)
+        low = math.floor(low_value / step) * step
+        count = max(1, math.floor((high_value - low) / step) + 1)
+        if low + (count - 1) * step >= high_value and count > 1 and high_value > low_value:
+            count -= 1  # the maximum sits on the last edge: it closes the last bin
+        found = dict(
+            frame.select(((pl.col("v") - low) / step).floor().clip(0, count - 1).cast(pl.Int64))
+            .group_by("v")
+            .len()
+            .iter_rows()
+        )
+        counts = [int(found.get(b, 0)) for b in range(count)]
+    else:
+        low, step, counts = 0.0, 1.0, []
+    binned = pl.DataFrame(
+        {
+            "start": [low + b * step for b in range(len(counts))],
+            "end": [low + (b + 1) * step for b in range(len(counts))],
+            "n": counts,
+        },
+        schema={"start": pl.Float64, "end": pl.Float64, "n": pl.Int64},
+    )
     chart = (
-        alt.Chart(frame)
+        alt.Chart(binned)
         .mark_bar(color=INK)
         .encode(
-            x=alt.X("v:Q", bin=alt.Bin(maxbins=bins), title=x_label),
-            y=alt.Y("count():Q", title=count_label),
+            x=alt.X("start:Q", title=x_label, scale=alt.Scale(zero=False)),
+            x2="end:Q",
+            y=alt.Y("n:Q", title=count_label),
         )
     )
     svg = await render_svg(_base(chart, title))
-    if frame.height:
-        low, high = float(frame["v"].min()), float(frame["v"].max())  # type: ignore[arg-type]
-        step = (high - low) / bins or 1.0
-        counts = (
-            frame.with_columns(((pl.col("v") - low) / step).floor().clip(0, bins - 1).alias("b"))
-            .group_by("b")
-            .len()
-            .sort("b")
-        )
-        rows = tuple(
-            (f"{low + b * step:.3g} - {low + (b + 1) * step:.3g}", str(n))
-            for b, n in counts.iter_rows()
-        )
-    else:
-        rows = ()
+    rows = tuple((f"{start:.4g} - {end:.4g}", str(n)) for start, end, n in binned.iter_rows())
     return Figure(title, svg, (x_label, count_label), rows)
 
 
@@ -241,6 +286,7 @@ async def year_lines(
     y_label: str,
     table_columns: Sequence[str],
     table_rows: Sequence[Sequence[str]],
+    src: str = "",
 ) -> Figure:
     """One line per series over launch years, shares in [0, 1]; columns ``year``, ``series``,
     ``value``. The table is given pre-formatted (it carries the counts behind each share)."""
@@ -261,8 +307,8 @@ async def year_lines(
             strokeDash=alt.StrokeDash("series:N", legend=None),
         )
     )
-    svg = await render_svg(_base(chart, title))
-    return Figure(title, svg, tuple(table_columns), tuple(tuple(r) for r in table_rows))
+    svg = await _drawn(chart, title, src)
+    return Figure(title, svg, tuple(table_columns), tuple(tuple(r) for r in table_rows), src=src)
 
 
 def _utc(column: str) -> pl.Expr:
@@ -275,6 +321,7 @@ async def reentry_timeline(
     ui: Localizer,
     data_as_of: datetime | None = None,
     limit: int = TIMELINE_LIMIT,
+    src: str = "",
 ) -> Figure:
     """Predicted re-entries, soonest first: one row per object with its 5-95 % window as a bar
     and the median as a diamond; ``data_as_of`` (the elements' time) as a dashed rule.
@@ -331,7 +378,8 @@ async def reentry_timeline(
             .encode(x=alt.X("at:T", scale=time), color=colour)
         )
     title = ui.gettext("Timeline of upcoming re-entries")
-    spec = _base(alt.LayerChart(layer=layers), title, height=max(len(order), 3) * _TIMELINE_ROW)
+    height = max(len(order), 3) * _TIMELINE_ROW
+    svg = await _drawn(alt.LayerChart(layer=layers), title, src, height)
     rows = tuple(
         (
             designator or "—",
@@ -361,4 +409,4 @@ async def reentry_timeline(
         if frame.height > shown.height
         else ""
     )
-    return Figure(title, await render_svg(spec), columns, rows, note)
+    return Figure(title, svg, columns, rows, note, src=src)

@@ -269,7 +269,7 @@ async def ensure_demo(settings: Settings, progress: Progress = lambda _: None) -
 
     db = Database(settings)
     try:
-        loaded = False
+        loaded = bulk = False
         async with db.writer() as session:
             if await session.scalar(sa.select(SpaceObject.id).limit(1)) is None:
                 progress(f"loading the demo register from {DEMO_REGISTER.name} ({CREDIT})")
@@ -290,8 +290,9 @@ async def ensure_demo(settings: Settings, progress: Progress = lambda _: None) -
                         "documents": counts[2],
                     },
                 )
-                loaded = True
+                loaded = bulk = True
             if await session.scalar(sa.select(ElementSetRow.id).limit(1)) is None:
+                bulk = True
                 progress(
                     f"loading element sets from {DEMO_CATALOG.name} (CelesTrak, https://celestrak.org)"
                 )
@@ -313,6 +314,11 @@ async def ensure_demo(settings: Settings, progress: Progress = lambda _: None) -
                         "issues": len(parsed.issues),
                     },
                 )
+        if bulk:
+            # Tens of thousands of rows in one go: the query planners need their statistics now
+            # (PostgreSQL's autovacuum gathers them a minute later, where it runs; SQLite never).
+            async with db.writer() as session:
+                await session.execute(sa.text("ANALYZE"))
         async with db.writer() as session:
             existing = set((await session.execute(sa.select(User.email))).scalars())
             for email, role, state in DEMO_ACCOUNTS:

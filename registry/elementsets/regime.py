@@ -75,14 +75,14 @@ def regime_condition(regime: str) -> sa.ColumnElement[bool]:
 def object_in_regime(regime: str) -> sa.ColumnElement[bool]:
     """The condition a :class:`SpaceObject` row meets when its newest element set is of ``regime``."""
     later = aliased(ElementSetRow)
-    newest = (
-        sa.select(sa.func.max(later.epoch))
-        .where(later.object_id == SpaceObject.id)
-        .correlate(SpaceObject)
-        .scalar_subquery()
-    )
+    # "No later set of the object" rather than "epoch = the object's newest epoch": both
+    # planners then check a candidate set with one probe of the (object, epoch) index, where the
+    # newest epoch was computed for every object (the demo register's LEO search: 85 -> 28 ms
+    # on PostgreSQL, 40 -> 33 ms on SQLite).
     return sa.exists().where(
         ElementSetRow.object_id == SpaceObject.id,
-        ElementSetRow.epoch == newest,
         regime_condition(regime),
+        ~sa.exists().where(
+            later.object_id == ElementSetRow.object_id, later.epoch > ElementSetRow.epoch
+        ),
     )

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,6 +107,37 @@ async def for_object(session: AsyncSession, object_id: int) -> list[ElementSet]:
         .order_by(ElementSetRow.epoch)
     )
     return [to_element_set(r) for r in rows.scalars()]
+
+
+async def every_object(session: AsyncSession) -> list[list[ElementSet]]:
+    """The element sets of every register object, one list per object, oldest first."""
+    c: Any = ElementSetRow.__table__.c  # type: ignore[attr-defined]
+    names = (*_ELEMENT_FIELDS, "source")
+    # Plain rows rather than ORM objects: reading every element set takes a quarter of the time.
+    rows = await session.execute(
+        sa.select(c.object_id, *(c[name] for name in names))
+        .where(c.object_id.is_not(None))
+        .order_by(c.object_id, c.epoch)
+    )
+    groups: dict[int, list[ElementSet]] = {}
+    for object_id, *values in rows:
+        groups.setdefault(object_id, []).append(ElementSet(**dict(zip(names, values, strict=True))))
+    return list(groups.values())
+
+
+async def stamp(session: AsyncSession) -> tuple[int, int, int]:
+    """Changes whenever an element set is stored or matched to an object: how many there are,
+    the newest row id, and how many are matched."""
+    row = (
+        await session.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.coalesce(sa.func.max(ElementSetRow.id), 0),
+                sa.func.count(ElementSetRow.object_id),
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 async def latest_per_object(session: AsyncSession) -> list[ElementSet]:

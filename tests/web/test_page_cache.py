@@ -98,3 +98,23 @@ async def test_exports_and_error_pages_are_not_stored(client: Client) -> None:
     assert missing.status_code == 404
     after = len(_page_cache(client)._entries) if hasattr(client.app.state, "page_cache") else 0
     assert after == before
+
+
+async def test_charts_are_kept_like_pages_until_the_register_changes(
+    client: Client, db: Database
+) -> None:
+    link = "/charts/en/states/FRA/trends.svg"
+    first = await client.get(link)
+    assert first.headers["content-type"].startswith("image/svg+xml")
+    assert [key for key in _page_cache(client)._entries if link in key]
+    again = await client.get(link)
+    assert again.text == first.text and "set-cookie" not in again.headers
+    # A French payload of 2024, unregistered, adds a launch year to the compliance trends.
+    assert ">2024<" not in first.text
+    await _add_unregistered_object(db, "2024-999Z")
+    for _ in range(40):
+        if ">2024<" in (await client.get(link)).text:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the cached chart outlived the change of the register")

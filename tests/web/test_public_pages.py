@@ -119,7 +119,40 @@ async def test_object_page_shows_record_versions_and_observed_orbit(
     hst = await client.get("/objects/1990-037B")
     # HST's 2019 elements give 541 x 545 km (orbit.facts); declared 610 x 624 km.
     assert re.search(r"<td>545</td>", hst.text) and re.search(r"<td>541</td>", hst.text)
-    assert "<svg" in hst.text and "Data table" in hst.text
+    # The chart is an image the page links, so that the page need not wait for its rendering;
+    # its data table is in the page.
+    assert "Data table" in hst.text
+    figure = re.search(
+        r'<div class="chart-svg" role="img" aria-label="([^"]+)">(.*?)</div>', hst.text
+    )
+    assert figure is not None
+    assert figure.group(1) == "Apogee and perigee altitude from element sets"
+    src = "/charts/en/objects/1990-037B/altitude.svg"
+    assert figure.group(2) == f'<img src="{src}" alt="">'
+    chart = await client.get(src)
+    assert chart.status_code == 200
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert chart.text.startswith("<svg") and "Apogee" in chart.text and "Perigee" in chart.text
+
+
+async def test_charts_speak_the_language_of_their_path_and_never_set_it(client: Client) -> None:
+    page = await client.get("/states/FRA", params={"lang": "fr"})
+    links = re.findall(r'<img src="(/charts/[^"]+)"', page.text)
+    assert links == ["/charts/fr/states/FRA/registration.svg", "/charts/fr/states/FRA/trends.svg"]
+    client.cookies.delete("lang")
+    for link in links:
+        chart = await client.get(link)
+        assert chart.status_code == 200 and chart.text.startswith("<svg")
+        assert "set-cookie" not in chart.headers
+    registration = (await client.get(links[0])).text
+    assert "Année du lancement" in registration and "Launch year" not in registration
+    english = (await client.get("/charts/en/states/FRA/registration.svg")).text
+    assert "Launch year" in english
+    assert (await client.get("/charts/xx/states/FRA/registration.svg")).status_code == 404
+    assert (await client.get("/charts/en/objects/2099-999Z/altitude.svg")).status_code == 404
+    # No element set of 2025-009A is held: its page draws no chart, and there is none to fetch.
+    assert "/charts/" not in (await client.get("/objects/2025-009A")).text
+    assert (await client.get("/charts/en/objects/2025-009A/altitude.svg")).status_code == 404
 
 
 async def test_unknown_object_is_a_page_not_json(client: Client) -> None:

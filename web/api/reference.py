@@ -119,6 +119,8 @@ async def health() -> dict[str, str]:
 
 @get("/ready", operation_id="ready", summary="Readiness: checks the database", tags=["service"])
 async def ready(request: Request[Any, Any, Any]) -> Response[Any]:
+    """``warm``: whether what many pages share has been computed since start-up (web.warmup);
+    until then a page's first visit may take longer."""
     try:
         async with database(request).reader() as session:
             await session.execute(sa.text("SELECT 1"))
@@ -129,4 +131,4 @@ async def ready(request: Request[Any, Any, Any]) -> Response[Any]:
             f"database unreachable: {exc.__class__.__name__}",
             headers={"Retry-After": "5"},
         )
-    return Response({"status": "ready"})
+    return Response({"status": "ready", "warm": bool(getattr(request.app.state, "warm", False))})

@@ -1,4 +1,4 @@
-"""Rendered public pages kept between requests, for anonymous readers only.
+"""Rendered public pages, and their charts, kept between requests for anonymous readers only.
 
 A public page costs database reads, a Jinja render and sometimes a chart; its HTML depends only on
 the URL, the language and the register's change generation (registry.changes). So the page seen
@@ -12,6 +12,8 @@ cookies set while rendering (the CSRF cookie) are never stored, and the language
 
 >>> cacheable_path("/objects/1990-037B"), cacheable_path("/login"), cacheable_path("/portal")
 (True, False, False)
+>>> cacheable_path("/charts/fr/states/FRA/trends.svg")
+True
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from web.cache import Entry, ResponseCache
 from web.i18n import LANGUAGES, negotiate
 
-#: The public pages whose HTML depends on nothing but the URL, the language and the register.
+#: The public pages (and charts) whose content depends on nothing but the URL, the language and
+#: the register.
 CACHEABLE = re.compile(
     r"^/(?:objects(?:/[^/]+)?|documents(?:/.*)?|states(?:/[A-Za-z0-9_-]+)?|gap|methodology"
-    r"|analyses)?$"
+    r"|analyses|charts/.+\.svg)?$"
 )
+_STORED_TYPES = (b"text/html", b"image/svg+xml")
 #: Streamed exports (``format=csv|json``) can be large and are not pages: never stored.
 _NOT_STORED_PARAMS = frozenset({"format"})
 #: Response headers that describe one request, not the page.
@@ -145,7 +149,7 @@ def _storable(start: dict[str, Any]) -> bool:
         return False
     for name, value in start.get("headers", ()):
         if name.lower() == b"content-type":
-            return bool(value.startswith(b"text/html"))
+            return bool(value.startswith(_STORED_TYPES))
     return False
 
 

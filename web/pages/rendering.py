@@ -12,15 +12,18 @@ from urllib.parse import urlencode
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
 from jinja2.runtime import Context
-from litestar import MediaType, Request
+from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Stream, Template
 from litestar.template.config import TemplateConfig
 
 from registry.accounts.principal import PUBLIC, Principal
+from registry.errors import NotFound
+from web.charts import Figure
 from web.i18n import LANGUAGES, Localizer, negotiate
 from web.pages import labels
+from web.pages.messages import in_language
 
 WEB_DIR = Path(__file__).resolve().parents[1]
 PAGES_DIR = WEB_DIR / "pages"
@@ -39,6 +42,16 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 
 
 @pass_context
+def _in_language(context: Context, message: str) -> str:
+    return in_language(context["ui"], message)
+
+
+def _launching_state(ui: Localizer, entry: dict[str, Any]) -> str:
+    role = str(entry.get("role", "launched"))
+    return f"{entry['state']} ({ui.gettext(labels.LAUNCHING_ROLE.get(role, role))})"
+
+
+@pass_context
 def _show(context: Context, value: Any) -> str:
     """A stored value in words: lists joined, booleans as yes/no, nothing as a dash."""
     if value is None or value == "" or value == []:
@@ -47,9 +60,7 @@ def _show(context: Context, value: Any) -> str:
         return str(context["ui"].gettext("yes" if value else "no"))
     if isinstance(value, list):
         return ", ".join(
-            f"{v.get('state')} ({v.get('role')})"
-            if isinstance(v, dict) and "state" in v
-            else str(v)
+            _launching_state(context["ui"], v) if isinstance(v, dict) and "state" in v else str(v)
             for v in value
         )
     if isinstance(value, float):
@@ -73,6 +84,7 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["show"] = _show
+    env.filters["in_language"] = _in_language
     env.globals["labels"] = labels
     env.globals["LANGUAGES"] = LANGUAGES
     return env
@@ -139,6 +151,29 @@ def render(
         media_type=MediaType.HTML,
         headers={"Vary": "Accept-Language, Cookie", "Cache-Control": "no-cache", **(headers or {})},
         cookies=cookies,
+    )
+
+
+def chart_src(request: Request[Any, Any, Any], path: str) -> str:
+    """Where a page links one of its charts (``path`` under ``/charts/<language>/``): the
+    language is in the path, so the image never sets the language cookie."""
+    return f"/charts/{language(request)}/{path}"
+
+
+def chart_localizer(lang: str) -> Localizer:
+    if lang not in LANGUAGES:
+        raise NotFound(f"no language {lang}")
+    return Localizer(lang)
+
+
+def svg_response(figure: Figure | None) -> Response[str]:
+    """A chart as an image; 404 when the page shows none (no data to draw)."""
+    if figure is None:
+        raise NotFound("no chart to draw")
+    return Response(
+        str(figure.svg),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "no-cache"},
     )
 
 

@@ -62,10 +62,10 @@ def timeline_frame(forecasts: Sequence[ReentryForecast | ReentryPrediction]) -> 
     )
 
 
-async def timeline(view: ReentryView, ui: Localizer) -> charts.Figure | None:
+async def timeline(view: ReentryView, ui: Localizer, *, src: str = "") -> charts.Figure | None:
     """The upcoming re-entries as a timeline chart; None when none is upcoming (no empty chart)."""
     if not view.upcoming:
         return None
     return await charts.reentry_timeline(
-        timeline_frame(view.upcoming), ui=ui, data_as_of=view.run.data_as_of
+        timeline_frame(view.upcoming), ui=ui, data_as_of=view.run.data_as_of, src=src
     )

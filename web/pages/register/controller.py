@@ -5,22 +5,28 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
-import polars as pl
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Stream, Template
 
 from registry.documents import service as documents
 from registry.objects.schemas import STATUSES
-from registry.objects.service import list_records, stream_records
+from registry.objects.service import find_object, list_records, stream_records
 from registry.submissions import queue
-from web import charts
 from web.api.common import csv_stream
 from web.api.objects import CSV_COLUMNS, csv_row
 from web.deps import database
 from web.pages.register import object_view, reentry_window, search
-from web.pages.rendering import Export, localizer, render
+from web.pages.rendering import (
+    Export,
+    chart_localizer,
+    chart_src,
+    localizer,
+    render,
+    svg_response,
+)
 from web.problems import problem
 
 
@@ -103,26 +109,14 @@ class RegisterPages(Controller):
         window = await reentry_window.window_of(
             page.element_sets, observed.perigee_km if observed is not None else None
         )
-        figure = None
-        if page.element_sets:
-            frame = pl.DataFrame(
-                {
-                    "epoch": [es.epoch for es in page.element_sets],
-                    "apogee_km": [f.apogee_km for f in page.facts],
-                    "perigee_km": [f.perigee_km for f in page.facts],
-                }
-            )
-            figure = await charts.altitude_history(
-                frame,
-                title=ui.gettext("Apogee and perigee altitude from element sets"),
-                epoch_label=ui.gettext("Epoch (UTC)"),
-                altitude_label=ui.gettext("Altitude (km)"),
-                apogee_label=ui.gettext("Apogee"),
-                perigee_label=ui.gettext("Perigee"),
-                window=(window.p05, window.p95) if window is not None else None,
-                window_label=ui.gettext("Predicted re-entry window (5th to 95th percentile)"),
-                median=window.predicted if window is not None else None,
-            )
+        designator = page.record["international_designator"]
+        figure = await object_view.altitude_figure(
+            page.element_sets,
+            page.facts,
+            window,
+            ui,
+            src=chart_src(request, f"objects/{quote(designator, safe='')}/altitude.svg"),
+        )
         return render(
             request,
             "register/object.html",
@@ -131,6 +125,17 @@ class RegisterPages(Controller):
             window=window,
             compliance=compliance,
         )
+
+    @get("/charts/{lang:str}/objects/{designator:str}/altitude.svg")
+    async def altitude_chart(
+        self, request: Request[Any, Any, Any], lang: FromPath[str], designator: FromPath[str]
+    ) -> Response[str]:
+        ui = chart_localizer(lang)
+        async with database(request).reader() as session:
+            obj = await find_object(session, designator)
+            sets, facts = await object_view.orbit_of(session, obj.id or 0)
+        window = await reentry_window.window_of(sets, facts[-1].perigee_km if facts else None)
+        return svg_response(await object_view.altitude_figure(sets, facts, window, ui))
 
     @get("/documents")
     async def document_list(self, request: Request[Any, Any, Any]) -> Template:

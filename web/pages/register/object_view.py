@@ -1,5 +1,6 @@
 """What the object page shows, gathered from the services: record, versions, orbit, close
-approaches of the latest stored screening."""
+approaches of the latest stored screening; and its chart of altitudes, which the page links and
+``/charts/`` draws."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from compliance import service as compliance
@@ -16,7 +18,10 @@ from registry.db import Database
 from registry.elementsets import service as elementsets
 from registry.errors import NotFound
 from registry.objects import service
+from web import charts
+from web.i18n import Localizer
 from web.pages.analyses import screening_view
+from web.pages.register.reentry_window import Window
 
 #: Declared orbital items and the observed fact each is compared with.
 COMPARED = (
@@ -124,9 +129,7 @@ async def load(session: AsyncSession, designator: str) -> ObjectPage:
     versions = await service.history(session, designator)
     for version in versions:
         version["shown"] = shown_changes(version["changes"])
-    sets = await elementsets.for_object(session, obj.id or 0)
-    facts_all = catalog_facts(sets) if sets else None
-    facts = [facts_all.row(i) for i in range(len(sets))] if facts_all is not None else []
+    sets, facts = await orbit_of(session, obj.id or 0)
     screening = await screening_view.for_object(session, obj.norad_id, limit=50)
     return ObjectPage(
         record=record,
@@ -137,6 +140,49 @@ async def load(session: AsyncSession, designator: str) -> ObjectPage:
         timeline=_timeline(record, versions),
         screening=screening,
         norad_id=obj.norad_id,
+    )
+
+
+async def orbit_of(
+    session: AsyncSession, object_id: int
+) -> tuple[list[ElementSet], list[OrbitFacts]]:
+    """The object's element sets, oldest first, and the orbit facts of each."""
+    sets = await elementsets.for_object(session, object_id)
+    facts_all = catalog_facts(sets) if sets else None
+    facts = [facts_all.row(i) for i in range(len(sets))] if facts_all is not None else []
+    return sets, facts
+
+
+async def altitude_figure(
+    sets: list[ElementSet],
+    facts: list[OrbitFacts],
+    window: Window | None,
+    ui: Localizer,
+    *,
+    src: str = "",
+) -> charts.Figure | None:
+    """Apogee and perigee of every element set, with the predicted re-entry window; None
+    without element sets."""
+    if not sets:
+        return None
+    frame = pl.DataFrame(
+        {
+            "epoch": [es.epoch for es in sets],
+            "apogee_km": [f.apogee_km for f in facts],
+            "perigee_km": [f.perigee_km for f in facts],
+        }
+    )
+    return await charts.altitude_history(
+        frame,
+        title=ui.gettext("Apogee and perigee altitude from element sets"),
+        epoch_label=ui.gettext("Epoch (UTC)"),
+        altitude_label=ui.gettext("Altitude (km)"),
+        apogee_label=ui.gettext("Apogee"),
+        perigee_label=ui.gettext("Perigee"),
+        window=(window.p05, window.p95) if window is not None else None,
+        window_label=ui.gettext("Predicted re-entry window (5th to 95th percentile)"),
+        median=window.predicted if window is not None else None,
+        src=src,
     )
 
 

@@ -53,7 +53,7 @@ def _share(value: Any, n: Any, ui: Localizer) -> str:
     return "—" if value is None else f"{ui.percent(value)} (n = {ui.number(n)})"
 
 
-async def trends(report: dict[str, Any], ui: Localizer) -> charts.Figure | None:
+async def trends(report: dict[str, Any], ui: Localizer, *, src: str = "") -> charts.Figure | None:
     """S1 (registered share), S2 (mean timeliness) and S4 (share meeting the 25-year rule) by
     launch year; None when the State has no year with any of them."""
     series = report["series"]
@@ -101,4 +101,5 @@ async def trends(report: dict[str, Any], ui: Localizer) -> charts.Figure | None:
         y_label=ui.gettext("Share or mean score"),
         table_columns=(ui.gettext("Launch year"), names["S1"], names["S2"], names["S4"]),
         table_rows=rows,
+        src=src,
     )

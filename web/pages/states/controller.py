@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -15,8 +15,9 @@ from registry.errors import NotFound
 from registry.states.models import State
 from web import charts
 from web.deps import database
-from web.pages.rendering import localizer, render
-from web.pages.snapshot import cache_of
+from web.i18n import Localizer
+from web.pages.rendering import chart_localizer, chart_src, localizer, render, svg_response
+from web.pages.snapshot import Snapshot, cache_of
 from web.pages.states import compliance_view
 
 GAP_PAGE = 100
@@ -27,6 +28,42 @@ SORTS = {
     "wilson": ("wilson_lower", True),
     "attributed": ("attributed", True),
 }
+
+
+async def _registration_figure(
+    snap: Snapshot, code: str, ui: Localizer, *, src: str = ""
+) -> charts.Figure | None:
+    """The share of the State's payloads registered, by launch year; None without payloads."""
+    years = snap.by_state_year.filter(pl.col("state") == code).sort("launch_year")
+    if not years.height:
+        return None
+    return await charts.bars(
+        years.filter(pl.col("launch_year").is_not_null()),
+        x="launch_year",
+        y="share",
+        title=ui.gettext("Share of its payloads registered, by launch year"),
+        x_label=ui.gettext("Launch year"),
+        y_label=ui.gettext("Registered share"),
+        percent=True,
+        table_columns=(
+            ui.gettext("Launch year"),
+            ui.gettext("Registered"),
+            ui.gettext("Payloads (n)"),
+            ui.gettext("Registered share"),
+            ui.text("Wilson lower bound (95%%)"),
+        ),
+        table_rows=[
+            (
+                str(r["launch_year"]) if r["launch_year"] is not None else "—",
+                ui.number(r["registered"]),
+                ui.number(r["n"]),
+                ui.percent(r["share"]),
+                ui.percent(r["wilson_lower"]),
+            )
+            for r in years.iter_rows(named=True)
+        ],
+        src=src,
+    )
 
 
 class StatePages(Controller):
@@ -56,43 +93,18 @@ class StatePages(Controller):
             raise NotFound(f"no State or organisation with code {code}")
         snap = await cache_of(request.app.state).get(database(request))
         ui = localizer(request)
-        years = snap.by_state_year.filter(pl.col("state") == code).sort("launch_year")
-        figure = None
-        if years.height:
-            figure = await charts.bars(
-                years.filter(pl.col("launch_year").is_not_null()),
-                x="launch_year",
-                y="share",
-                title=ui.gettext("Share of its payloads registered, by launch year"),
-                x_label=ui.gettext("Launch year"),
-                y_label=ui.gettext("Registered share"),
-                percent=True,
-                table_columns=(
-                    ui.gettext("Launch year"),
-                    ui.gettext("Registered"),
-                    ui.gettext("Payloads (n)"),
-                    ui.gettext("Registered share"),
-                    ui.text("Wilson lower bound (95%%)"),
-                ),
-                table_rows=[
-                    (
-                        str(r["launch_year"]) if r["launch_year"] is not None else "—",
-                        ui.number(r["registered"]),
-                        ui.number(r["n"]),
-                        ui.percent(r["share"]),
-                        ui.percent(r["wilson_lower"]),
-                    )
-                    for r in years.iter_rows(named=True)
-                ],
-            )
+        figure = await _registration_figure(
+            snap, code, ui, src=chart_src(request, f"states/{code}/registration.svg")
+        )
         gap = snap.gap.filter(pl.col("state") == code)
         report = await compliance_view.report_of(database(request), code)
+        trends_src = chart_src(request, f"states/{code}/trends.svg")
         return render(
             request,
             "states/state.html",
             report=report,
             families=compliance_view.families(report) if report else [],
-            trends=await compliance_view.trends(report, ui) if report else None,
+            trends=await compliance_view.trends(report, ui, src=trends_src) if report else None,
             state=state,
             snap=snap,
             summary=snap.state_row(code),
@@ -100,6 +112,22 @@ class StatePages(Controller):
             gap_count=gap.height,
             gap_rows=gap.head(20).to_dicts(),
         )
+
+    @get("/charts/{lang:str}/states/{code:str}/registration.svg")
+    async def registration_chart(
+        self, request: Request[Any, Any, Any], lang: FromPath[str], code: FromPath[str]
+    ) -> Response[str]:
+        ui = chart_localizer(lang)
+        snap = await cache_of(request.app.state).get(database(request))
+        return svg_response(await _registration_figure(snap, code.upper(), ui))
+
+    @get("/charts/{lang:str}/states/{code:str}/trends.svg")
+    async def trends_chart(
+        self, request: Request[Any, Any, Any], lang: FromPath[str], code: FromPath[str]
+    ) -> Response[str]:
+        ui = chart_localizer(lang)
+        report = await compliance_view.report_of(database(request), code.upper())
+        return svg_response(await compliance_view.trends(report, ui) if report else None)
 
     @get("/gap")
     async def gap(self, request: Request[Any, Any, Any]) -> Template:
