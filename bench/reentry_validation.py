@@ -300,7 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline_seconds = time.perf_counter() - started
 
     print("Re-entry validation: spacereg (Jacchia 1971, observed solar indices + scenario,")
-    print("SGP4-calibrated drag, Sun/Moon quadrupole) against CORDS; truth = observed re-entry, else")
+    print(
+        "SGP4-calibrated drag, Sun/Moon quadrupole) against CORDS; truth = observed re-entry, else"
+    )
     print(
         "Aerospace's final prediction. Relative error = |predicted - true| / true remaining time."
     )

@@ -73,11 +73,24 @@ async def latest_run(session: AsyncSession) -> ScreeningRun | None:
     return await session.scalar(sa.select(ScreeningRun).order_by(ScreeningRun.id.desc()).limit(1))
 
 
+#: Event kinds: a close approach, or a co-orbiting pair below the threshold for a while
+#: (docked modules, satellites flying in formation, a freshly deployed batch).
+ENCOUNTER, PROXIMITY = "encounter", "proximity"
+
+
 async def events_of(
-    session: AsyncSession, run_id: int, *, norad_id: int | None = None, limit: int | None = None
+    session: AsyncSession,
+    run_id: int,
+    *,
+    norad_id: int | None = None,
+    limit: int | None = None,
+    kind: str | None = None,
 ) -> list[ConjunctionEvent]:
-    """A run's events, closest first; only those involving ``norad_id`` when it is given."""
+    """A run's events, closest first; only those involving ``norad_id`` when it is given, and
+    only those of ``kind`` when it is given."""
     stmt = sa.select(ConjunctionEvent).where(ConjunctionEvent.run_id == run_id)
+    if kind is not None:
+        stmt = stmt.where(ConjunctionEvent.kind == kind)
     if norad_id is not None:
         stmt = stmt.where(
             sa.or_(ConjunctionEvent.norad_a == norad_id, ConjunctionEvent.norad_b == norad_id)
@@ -86,3 +99,14 @@ async def events_of(
     if limit is not None:
         stmt = stmt.limit(limit)
     return list((await session.execute(stmt)).scalars())
+
+
+async def count_events(session: AsyncSession, run_id: int) -> dict[str, int]:
+    """A run's number of events of each kind (both kinds always present)."""
+    stmt = (
+        sa.select(ConjunctionEvent.kind, sa.func.count())
+        .where(ConjunctionEvent.run_id == run_id)
+        .group_by(ConjunctionEvent.kind)
+    )
+    found = {kind: int(n) for kind, n in (await session.execute(stmt)).all()}
+    return {ENCOUNTER: found.get(ENCOUNTER, 0), PROXIMITY: found.get(PROXIMITY, 0)}

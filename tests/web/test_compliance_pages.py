@@ -8,18 +8,18 @@ import asyncio
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from compliance import service as compliance
 from orbit.elements import ElementSet
-from orbit.reentry import predict_reentry
+from orbit.reentry import ReentryPrediction, predict_reentry
 from registry.accounts.models import User
 from registry.compliance_store.models import ObjectLifetime
 from registry.db import Database
 from registry.elementsets import service as elementsets
-from registry.jobs import screenings
+from registry.jobs import reentries, screenings
 from registry.objects.models import SpaceObject
 from tests.web.conftest import Client
 from tests.web.seed import HST, principal
@@ -74,7 +74,8 @@ async def _set_norad(db: Database, designator: str, norad_id: int) -> None:
 
 
 async def _store_screening(db: Database) -> None:
-    """A stored run with two events: HST with the decaying object, and two unknown objects."""
+    """A stored run with two close approaches (HST with the decaying object, two unknown
+    objects) and one pair of docked modules."""
     await _set_norad(db, "1990-037B", HST.norad_id)
     await _set_norad(db, "2023-100C", DECAYING.norad_id)
     event = {
@@ -104,11 +105,22 @@ async def _store_screening(db: Database) -> None:
                     "miss_km": 2.5,
                     "vrel_kms": 3.21,
                 },
+                {  # two docked modules: below the threshold all day, at no relative speed
+                    **event,
+                    "kind": "proximity",
+                    "norad_a": 88003,
+                    "norad_b": 88004,
+                    "tca": "2019-03-19T00:00:00Z",
+                    "start": "2019-03-19T00:00:00Z",
+                    "end": "2019-03-20T00:00:00Z",
+                    "miss_km": 0.0,
+                    "vrel_kms": 0.0,
+                },
             ],
             start=datetime(2019, 3, 19, tzinfo=UTC),
             hours=24.0,
             threshold_km=5.0,
-            objects=3,
+            objects=6,
             capture_kms=18.0,
             data_as_of=datetime(2019, 3, 19, 1, 2, tzinfo=UTC),
             source="test:screening",
@@ -209,8 +221,11 @@ async def test_object_page_draws_the_predicted_reentry_window(client: Client, db
         expected.predicted.isoformat(),
         expected.p95.isoformat(),
     ]
-    chart = text[text.index('<figure class="chart">') :]
-    chart = chart[: chart.index("</figure>")]
+    figure = text[text.index('<figure class="chart">') :]
+    figure = figure[: figure.index("</figure>")]
+    src = re.search(r'<img src="([^"]+)"', figure)
+    assert src is not None and src.group(1) == "/charts/en/objects/2023-100C/altitude.svg"
+    chart = (await client.get(src.group(1))).text
     # The band (a rect mark) and the median (a rule) are layered under the altitude lines.
     assert "mark-rect" in chart and "mark-rule" in chart
     assert "Data table" in text
@@ -329,17 +344,51 @@ async def test_home_and_analyses_show_the_latest_stored_screening(
     section = text[text.index('id="h-screening"') : text.index('id="h-reentry"')]
     assert '<a href="/objects/1990-037B">1990-037B</a> HST' in section
     assert "NORAD 88001" in section and "0.731" in section
+    assert "88003" not in section  # docked modules are no close approach
+    assert "Latest screening: 6 objects, 2 close approaches within 5.0 km" in section
     assert 'datetime="2019-03-19T01:02:00+00:00"' in section
     assert _csp_problems(home.text) == []
     analyses = await client.get("/analyses")
     text = _text(analyses.text)
     assert '<a href="/objects/2023-100C">2023-100C</a> UNREG 2023-100C' in text
     most = text[text.index("Objects most often involved") :]
-    assert most.count("<tr><td>") >= 4  # HST, the decaying object and the two unknowns
+    most = most[: most.index("</table>")]
+    assert most.count("<tr><td>") == 4  # HST, the decaying object and the two unknowns
+    assert "88003" not in text
+    assert re.search(r"Co-orbiting pairs \(docked or in formation\)[^<]*</dt><dd>1</dd>", text)
     export = await client.get("/analyses", params={"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(export.text)))
-    assert [(r["norad_a"], r["norad_b"]) for r in rows] == [
-        (str(HST.norad_id), str(DECAYING.norad_id)),
-        ("88001", "88002"),
+    assert [(r["kind"], r["norad_a"], r["norad_b"]) for r in rows] == [
+        ("proximity", "88003", "88004"),
+        ("encounter", str(HST.norad_id), str(DECAYING.norad_id)),
+        ("encounter", "88001", "88002"),
     ]
     assert _csp_problems(analyses.text) == []
+
+
+async def test_home_links_its_reentry_timeline_in_its_language(
+    client: Client, db: Database
+) -> None:
+    now = datetime.now(UTC)
+    soon = ReentryPrediction(
+        norad_id=DECAYING.norad_id,
+        designator="2023-100C",
+        name="UNREG 2023-100C",
+        epoch=now - timedelta(days=1),
+        predicted=now + timedelta(days=20),
+        p05=now + timedelta(days=10),
+        p95=now + timedelta(days=40),
+        method="test",
+    )
+    async with db.writer() as session:
+        await reentries.store_run(
+            session, [soon], horizon_days=365, objects=1, data_as_of=soon.epoch, source="test"
+        )
+    link = "/charts/fr/home/reentries.svg"
+    home = await _after_change(client, "/?lang=fr", link)
+    # The page carries the chart's table and links the drawing, which it does not wait for.
+    assert f'<img src="{link}" alt="">' in home and "<svg" not in home
+    assert "<td>2023-100C</td>" in home
+    chart = await client.get(link)
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "2023-100C UNREG 2023-100C" in chart.text

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -22,6 +23,7 @@ def free_port() -> int:
 def test_demo_serves_the_loaded_register(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SPACEREG_OFFLINE"] = "1"  # no network in tests: the demo then queues no fetch
     log = (tmp_path / "demo.log").open("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "web", "demo", "--port", str(port)],
@@ -50,6 +52,36 @@ def test_demo_serves_the_loaded_register(tmp_path: Path) -> None:
             "reviewer.one@demo.spacereg.org" in output and "officer.fra@demo.spacereg.org" in output
         )
         assert "GCAT, J. McDowell" in output
+        assert "queued in the background: reentry, screening (" in output
+        # The first analyses of the shipped catalog run in the background and reach the pages.
+        finished = _wait_for_jobs(port, ("reentry", "screening"), seconds=240)
+        assert {k: j["state"] for k, j in finished.items()} == {
+            "reentry": "succeeded",
+            "screening": "succeeded",
+        }, finished
+        # The shipped catalog (2026-07-10): Starlinks and stages decaying within the year, and
+        # tens of thousands of close approaches within 5 km in a day.
+        assert finished["reentry"]["result"]["predicted"] > 100
+        assert finished["screening"]["result"]["events"] > 10_000
+        analyses = httpx.get(f"http://127.0.0.1:{port}/analyses", timeout=60)
+        assert analyses.status_code == 200
+        assert "Miss distance of the close approaches" in analyses.text
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def _wait_for_jobs(port: int, kinds: tuple[str, ...], seconds: float) -> dict[str, Any]:
+    """The newest job of each kind, once none is queued or running (or at the time limit)."""
+    started = time.monotonic()
+    newest: dict[str, Any] = {}
+    while time.monotonic() - started < seconds:
+        jobs = httpx.get(f"http://127.0.0.1:{port}/api/v1/jobs", timeout=10).json()["items"]
+        newest = {}
+        for job in jobs:  # newest first
+            newest.setdefault(job["kind"], job)
+        newest = {kind: newest.get(kind, {"state": "missing"}) for kind in kinds}
+        if all(job["state"] not in ("queued", "running") for job in newest.values()):
+            break
+        time.sleep(1)
+    return newest

@@ -19,17 +19,35 @@ PORT = click.option("--port", default=8000, show_default=True, type=int)
 LOG_LEVELS = click.Choice(["critical", "error", "warning", "info", "debug"])
 
 
-async def queue_refresh(settings: Settings) -> None:
+#: The demo's first analyses of the shipped catalog, so that the home and analyses pages show
+#: re-entries and close approaches from the first visit (the in-process worker runs them).
+DEMO_ANALYSES = {
+    "reentry": {"horizon_days": 365},
+    "screening": {"hours": 24, "threshold_km": 5},
+}
+
+
+async def queue_demo_jobs(settings: Settings, *, refresh: bool) -> list[str]:
+    """Queue each demo analysis never run or queued before, and with ``refresh`` a fetch of
+    fresh CelesTrak data; the kinds queued."""
     from registry.db import Database
     from registry.jobs import service
 
     db = Database(settings)
+    queued = []
     try:
         async with db.writer() as session:
-            await service.enqueue(session, "fetch-celestrak", {"group": "active"}, "demo")
-            await service.enqueue(session, "fetch-satcat", {}, "demo")
+            for kind, params in DEMO_ANALYSES.items():
+                if not await service.recent(session, kind=kind, limit=1):
+                    await service.enqueue(session, kind, params, "demo")
+                    queued.append(kind)
+            if refresh:
+                await service.enqueue(session, "fetch-celestrak", {"group": "active"}, "demo")
+                await service.enqueue(session, "fetch-satcat", {}, "demo")
+                queued += ["fetch-celestrak", "fetch-satcat"]
     finally:
         await db.dispose()
+    return queued
 
 
 def _serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
@@ -68,6 +86,10 @@ def demo(host: str, port: int) -> None:
     """Migrate, load the demo register when the database holds no objects, create demo accounts, serve."""
     from registry.demo.load import ensure_demo
 
+    # Before the settings are first read (they are cached): the app that uvicorn builds in
+    # this process must see it and start the in-process worker.
+    os.environ["SPACEREG_INPROCESS_WORKER"] = "1"
+    get_settings.cache_clear()
     settings = get_settings()
     try:
         migrate.upgrade(settings)
@@ -75,9 +97,9 @@ def demo(host: str, port: int) -> None:
         fail(f"could not prepare the database: {exc}")
     summary = run(ensure_demo(settings, progress=lambda msg: click.echo(msg, err=True)))
     click.echo(summary.describe())
-    if not settings.offline:
-        # Refreshed in the background by the in-process worker; a failure is logged, never fatal.
-        run(queue_refresh(settings))
-    os.environ["SPACEREG_INPROCESS_WORKER"] = "1"
+    # Run in the background by the in-process worker; a failure is logged, never fatal.
+    queued = run(queue_demo_jobs(settings, refresh=not settings.offline))
+    if queued:
+        click.echo(f"queued in the background: {', '.join(queued)} (progress at /api/v1/jobs)")
     click.echo(f"serving on http://{host}:{port}")
     _serve(host, port, 1)

@@ -17,6 +17,7 @@ from web.pages.analyses import reentry_view, screening_view
 from web.pages.rendering import Export, localizer, render
 
 EVENT_COLUMNS = (
+    "kind",
     "norad_a",
     "norad_b",
     "tca",
@@ -43,7 +44,10 @@ class AnalysesPage(Controller):
         db = database(request)
         async with db.reader() as session:
             run = await screenings.latest_run(session)
-            events = await screenings.events_of(session, run.id or 0) if run is not None else []
+            every = await screenings.events_of(session, run.id or 0) if run is not None else []
+            # Docked modules and formations sit below the threshold all day: they are
+            # counted apart, not listed among the close approaches.
+            events = [e for e in every if e.kind == screenings.ENCOUNTER]
             top = await screening_view.most_involved(session, events)
             shown = await screening_view.named(session, events[:SHOWN_EVENTS])
             reentry = await reentry_view.latest(session)
@@ -65,7 +69,7 @@ class AnalysesPage(Controller):
         if request.query_params.get("format") == "csv":
 
             async def rows() -> AsyncIterator[dict[str, Any]]:
-                for e in events:
+                for e in every:
                     yield {c: getattr(e, c) for c in EVENT_COLUMNS}
 
             return Export(
@@ -98,6 +102,7 @@ class AnalysesPage(Controller):
             run=run,
             events=shown,
             total_events=len(events),
+            co_orbiting=len(every) - len(events),
             figures=figures,
             top=top,
         )

@@ -46,7 +46,8 @@ class EventRow:
 @dataclass(frozen=True)
 class Screening:
     run: ScreeningRun
-    events: list[EventRow]
+    events: list[EventRow]  # close approaches only: co-orbiting pairs are counted, not listed
+    counts: dict[str, int]  # events of each kind in the whole run
 
 
 async def _names(session: AsyncSession, norad_ids: Iterable[int]) -> dict[int, Party]:
@@ -88,8 +89,11 @@ async def latest(
     run = await screenings.latest_run(session)
     if run is None:
         return None
-    events = await screenings.events_of(session, run.id or 0, norad_id=norad_id, limit=limit)
-    return Screening(run, await named(session, events))
+    events = await screenings.events_of(
+        session, run.id or 0, norad_id=norad_id, limit=limit, kind=screenings.ENCOUNTER
+    )
+    counts = await screenings.count_events(session, run.id or 0)
+    return Screening(run, await named(session, events), counts)
 
 
 async def most_involved(
@@ -108,5 +112,7 @@ async def for_object(
     screening of the catalog cannot involve it)."""
     if norad_id is None:
         run = await screenings.latest_run(session)
-        return None if run is None else Screening(run, [])
+        if run is None:
+            return None
+        return Screening(run, [], await screenings.count_events(session, run.id or 0))
     return await latest(session, norad_id=norad_id, limit=limit)
