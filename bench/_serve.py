@@ -90,12 +90,13 @@ def wrk(
 
 
 @contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A fresh database holding the demo register; dropped afterwards."""
+def database(kind: str, *, analyses: bool = False) -> Iterator[str]:
+    """A fresh database holding the demo register; dropped afterwards. With ``analyses``, also
+    the re-entry prediction and screening that ``spacereg demo`` runs first."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.db"
-            _prepare(url)
+            _prepare(url, analyses)
             yield url
         return
     admin = os.environ.get(
@@ -105,7 +106,7 @@ def database(kind: str) -> Iterator[str]:
     _psql(admin, f"CREATE DATABASE {name}")
     url = admin.rsplit("/", 1)[0] + "/" + name
     try:
-        _prepare(url)
+        _prepare(url, analyses)
         yield url
     finally:
         _psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -124,15 +125,31 @@ def _psql(admin_url: str, sql: str) -> None:
     asyncio.run(run())
 
 
-def _prepare(url: str) -> None:
+def _prepare(url: str, analyses: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     from registry import migrate
+    from registry.db import Database
     from registry.demo.load import ensure_demo
+    from registry.jobs.worker import run_one
     from registry.settings import Settings
+    from web.cli.serve import queue_demo_jobs
+    from web.jobs import HANDLERS
 
     settings = Settings(database_url=url)
     migrate.upgrade(settings)
     asyncio.run(ensure_demo(settings))
+
+    async def run_analyses() -> None:
+        await queue_demo_jobs(settings, refresh=False)
+        db = Database(settings)
+        try:
+            while await run_one(db, HANDLERS, "bench") is not None:
+                pass
+        finally:
+            await db.dispose()
+
+    if analyses:
+        asyncio.run(run_analyses())
 
 
 def cli(url: str, *args: str) -> str:

@@ -19,7 +19,8 @@ visitors to it.
     python bench/pages.py [--db sqlite|postgresql] [--url DATABASE_URL] [--seconds 10]
 
 ``--url`` reuses a database that already holds the demo register (``spacereg demo`` made it);
-without it a fresh one is built (about a minute).
+without it a fresh one is built as the demo builds it, with its first re-entry prediction and
+screening stored (about two minutes).
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def p95(values: list[float]) -> float:
 
 def run(url: str | None, kind: str, seconds: float, objects: int, states: int) -> bool:
     ok = True
-    source = nullcontext(url) if url else database(kind)
+    source = nullcontext(url) if url else database(kind, analyses=True)
     with source as db_url, server(db_url) as base:
         print(f"== {kind}: server {base} ==", flush=True)
         print(f"warm after {wait_until_warm(base):.1f} s", flush=True)

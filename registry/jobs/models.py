@@ -60,9 +60,12 @@ class ScreeningRun(SQLModel, table=True):
 
 class ConjunctionEvent(SQLModel, table=True):
     __tablename__ = "conjunction_events"
+    # An object's events (either side) of one kind, and a run's closest of one kind: pages
+    # ask both of runs with tens of thousands of events.
     __table_args__ = (
-        sa.Index("ix_conjunction_events_run_a", "run_id", "norad_a"),
-        sa.Index("ix_conjunction_events_run_b", "run_id", "norad_b"),
+        sa.Index("ix_conjunction_events_run_a_kind", "run_id", "norad_a", "kind"),
+        sa.Index("ix_conjunction_events_run_b_kind", "run_id", "norad_b", "kind"),
+        sa.Index("ix_conjunction_events_run_kind_miss", "run_id", "kind", "miss_km"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

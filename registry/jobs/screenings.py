@@ -66,6 +66,9 @@ async def store_run(
     ]
     for begin in range(0, len(rows), _BATCH):
         await session.execute(sa.insert(ConjunctionEvent), rows[begin : begin + _BATCH])
+    # Tens of thousands of rows at once: without fresh statistics SQLite (which never gathers
+    # them itself) reads an object's events through the run-and-kind index, i.e. the whole run.
+    await session.execute(sa.text("ANALYZE conjunction_events"))
     return run
 
 
@@ -101,12 +104,12 @@ async def events_of(
     return list((await session.execute(stmt)).scalars())
 
 
-async def count_events(session: AsyncSession, run_id: int) -> dict[str, int]:
+async def count_events(session: AsyncSession, run: ScreeningRun) -> dict[str, int]:
     """A run's number of events of each kind (both kinds always present)."""
-    stmt = (
-        sa.select(ConjunctionEvent.kind, sa.func.count())
-        .where(ConjunctionEvent.run_id == run_id)
-        .group_by(ConjunctionEvent.kind)
+    # Co-orbiting pairs are few: counted through the index, the rest are encounters.
+    proximity = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ConjunctionEvent)
+        .where(ConjunctionEvent.run_id == run.id, ConjunctionEvent.kind == PROXIMITY)
     )
-    found = {kind: int(n) for kind, n in (await session.execute(stmt)).all()}
-    return {ENCOUNTER: found.get(ENCOUNTER, 0), PROXIMITY: found.get(PROXIMITY, 0)}
+    return {ENCOUNTER: run.events - int(proximity or 0), PROXIMITY: int(proximity or 0)}

@@ -92,7 +92,7 @@ async def latest(
     events = await screenings.events_of(
         session, run.id or 0, norad_id=norad_id, limit=limit, kind=screenings.ENCOUNTER
     )
-    counts = await screenings.count_events(session, run.id or 0)
+    counts = await screenings.count_events(session, run)
     return Screening(run, await named(session, events), counts)
 
 
@@ -114,5 +114,5 @@ async def for_object(
         run = await screenings.latest_run(session)
         if run is None:
             return None
-        return Screening(run, [], await screenings.count_events(session, run.id or 0))
+        return Screening(run, [], await screenings.count_events(session, run))
     return await latest(session, norad_id=norad_id, limit=limit)
