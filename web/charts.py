@@ -12,7 +12,6 @@ the same data draws the same picture, whichever request asks.
 from __future__ import annotations
 
 import json
-import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -222,46 +221,14 @@ async def bars(
     return Figure(title, svg, columns, rows, src=src)
 
 
-def _nice_step(span: float, bins: int) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that covers ``span`` in at most ``bins`` steps."""
-    raw = span / bins
-    if raw <= 0 or not math.isfinite(raw):
-        return 1.0
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw)
-
-
 async def histogram(
-    values: Sequence[float], *, title: str, x_label: str, count_label: str, bins: int = 20
+    bins: Sequence[tuple[float, float, int]], *, title: str, x_label: str, count_label: str
 ) -> Figure:
-    """Counts of values in equal bins with round edges (miss distances, relative speeds).
-
-    The bins are counted here, so the chart and its table show the same bins, and a screening
-    with tens of thousands of events hands the chart twenty rows, not every event.
-    """
-    frame = pl.DataFrame({"v": list(values)}, schema={"v": pl.Float64})
-    if frame.height:
-        low_value, high_value = float(frame["v"].min()), float(frame["v"].max())  # type: ignore[arg-type]
-        step = _nice_step(high_value - low_value, bins)
-        low = math.floor(low_value / step) * step
-        count = max(1, math.floor((high_value - low) / step) + 1)
-        if low + (count - 1) * step >= high_value and count > 1 and high_value > low_value:
-            count -= 1  # the maximum sits on the last edge: it closes the last bin
-        found = dict(
-            frame.select(((pl.col("v") - low) / step).floor().clip(0, count - 1).cast(pl.Int64))
-            .group_by("v")
-            .len()
-            .iter_rows()
-        )
-        counts = [int(found.get(b, 0)) for b in range(count)]
-    else:
-        low, step, counts = 0.0, 1.0, []
+    """Counts in bins given as (start, end, count) (miss distances, relative speeds): the chart
+    and its table show the same bins."""
+    counts = [n for _, _, n in bins]
     binned = pl.DataFrame(
-        {
-            "start": [low + b * step for b in range(len(counts))],
-            "end": [low + (b + 1) * step for b in range(len(counts))],
-            "n": counts,
-        },
+        {"start": [b[0] for b in bins], "end": [b[1] for b in bins], "n": counts},
         schema={"start": pl.Float64, "end": pl.Float64, "n": pl.Int64},
     )
     chart = (

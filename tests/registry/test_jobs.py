@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from registry.db import Database
@@ -95,7 +97,7 @@ async def test_fetch_satcat_replaces_the_stored_catalog(db: Database, tmp_path: 
 async def test_screening_job_screens_the_register_and_stores_the_run(db: Database) -> None:
     from orbit.read import read_elements
     from registry.elementsets import service as elementsets
-    from registry.jobs.screenings import events_of, latest_run
+    from registry.jobs.screenings import distribution, events_of, latest_run, most_involved
     from tests.conftest import shared_file
     from web.jobs import HANDLERS
 
@@ -119,4 +121,19 @@ async def test_screening_job_screens_the_register_and_stores_the_run(db: Databas
         assert len(events) == run.events > 0
         one = events[0].norad_a
         mine = await events_of(session, run.id or 0, norad_id=one)
+        spread = {m: await distribution(session, run.id or 0, m) for m in ("miss_km", "vrel_kms")}
+        top = await most_involved(session, run.id or 0, top=5)
     assert mine and all(one in (e.norad_a, e.norad_b) for e in mine)
+    # The database's counts are those of the events themselves.
+    encounters = [e for e in events if e.kind == "encounter"]
+    for measure, bins in spread.items():
+        low, step = bins[0][0], bins[0][1] - bins[0][0]
+        assert len(bins) <= 20 and bins[-1][1] >= max(getattr(e, measure) for e in encounters)
+        assert all(b[1] - b[0] == pytest.approx(step) for b in bins)
+        expected = Counter(
+            min(int((getattr(e, measure) - low) / step), len(bins) - 1) for e in encounters
+        )
+        assert [n for *_, n in bins] == [expected.get(b, 0) for b in range(len(bins))]
+    involved = Counter(n for e in encounters for n in (e.norad_a, e.norad_b))
+    assert [n for _, n in top] == [n for _, n in involved.most_common(5)]
+    assert all(involved[norad] == n for norad, n in top)

@@ -42,19 +42,26 @@ class AnalysesPage(Controller):
     )
     async def analyses(self, request: Request[Any, Any, Any]) -> Template | Stream:
         db = database(request)
+        export = request.query_params.get("format") == "csv"
         async with db.reader() as session:
-            run = await screenings.latest_run(session)
-            every = await screenings.events_of(session, run.id or 0) if run is not None else []
-            # Docked modules and formations sit below the threshold all day: they are
-            # counted apart, not listed among the close approaches.
-            events = [e for e in every if e.kind == screenings.ENCOUNTER]
-            top = await screening_view.most_involved(session, events)
-            shown = await screening_view.named(session, events[:SHOWN_EVENTS])
             reentry = await reentry_view.latest(session)
-        if (
-            request.query_params.get("format") == "csv"
-            and request.query_params.get("table") == "reentries"
-        ):
+            view, top, spread, every = None, [], {}, []
+            if export:
+                run = await screenings.latest_run(session)
+                if run is not None and request.query_params.get("table") != "reentries":
+                    every = await screenings.events_of(session, run.id or 0)
+            else:
+                # Docked modules and formations sit below the threshold all day: they are
+                # counted apart, not listed among the close approaches.
+                view = await screening_view.latest(session, limit=SHOWN_EVENTS)
+                run = view.run if view else None
+            if view is not None:
+                top = await screening_view.most_involved(session, view.run)
+                spread = {
+                    measure: await screenings.distribution(session, view.run.id or 0, measure)
+                    for measure in screenings.MEASURES
+                }
+        if export and request.query_params.get("table") == "reentries":
             forecasts = (reentry.recent[::-1] + reentry.upcoming) if reentry else []
 
             async def forecast_rows() -> AsyncIterator[dict[str, Any]]:
@@ -66,7 +73,7 @@ class AnalysesPage(Controller):
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="reentries.csv"'},
             )
-        if request.query_params.get("format") == "csv":
+        if export:
 
             async def rows() -> AsyncIterator[dict[str, Any]]:
                 for e in every:
@@ -79,16 +86,16 @@ class AnalysesPage(Controller):
             )
         ui = localizer(request)
         figures = []
-        if events:
+        if view is not None and view.counts[screenings.ENCOUNTER]:
             figures = [
                 await charts.histogram(
-                    [e.miss_km for e in events],
+                    spread["miss_km"],
                     title=ui.gettext("Miss distance of the close approaches"),
                     x_label=ui.gettext("Miss distance (km)"),
                     count_label=ui.gettext("Close approaches"),
                 ),
                 await charts.histogram(
-                    [e.vrel_kms for e in events],
+                    spread["vrel_kms"],
                     title=ui.gettext("Relative speed at closest approach"),
                     x_label=ui.gettext("Relative speed (km/s)"),
                     count_label=ui.gettext("Close approaches"),
@@ -100,9 +107,9 @@ class AnalysesPage(Controller):
             reentry=reentry,
             timeline=await reentry_view.timeline(reentry, ui) if reentry else None,
             run=run,
-            events=shown,
-            total_events=len(events),
-            co_orbiting=len(every) - len(events),
+            events=view.events if view else [],
+            total_events=view.counts[screenings.ENCOUNTER] if view else 0,
+            co_orbiting=view.counts[screenings.PROXIMITY] if view else 0,
             figures=figures,
             top=top,
         )

@@ -3,7 +3,6 @@ object's), each event's objects named from the register."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,10 +96,10 @@ async def latest(
 
 
 async def most_involved(
-    session: AsyncSession, events: Sequence[ConjunctionEvent], top: int = 10
+    session: AsyncSession, run: ScreeningRun, top: int = 10
 ) -> list[tuple[Party, int]]:
-    """The objects that appear in most events, with their counts."""
-    counts = Counter(n for e in events for n in (e.norad_a, e.norad_b)).most_common(top)
+    """The objects in most of the run's close approaches, with their counts."""
+    counts = await screenings.most_involved(session, run.id or 0, top=top)
     parties = await _names(session, (n for n, _ in counts))
     return [(parties.get(n, Party(n)), c) for n, c in counts]
 
