@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -119,3 +120,25 @@ def single_use_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         _configure_sqlite(engine, settings.sqlite_busy_timeout_s)
     return engine
+
+
+#: Rows per INSERT statement: keeps every statement well within the drivers' parameter limits.
+INSERT_BATCH = 2000
+
+
+async def insert_rows(
+    session: AsyncSession, table: Any, rows: list[dict[str, Any]], returning: Any = None
+) -> list[Any]:
+    """Insert ``rows`` (dicts of column values) in batches; with ``returning`` (columns), the
+    values of those columns for each row, in the order of ``rows``."""
+    out: list[Any] = []
+    for start in range(0, len(rows), INSERT_BATCH):
+        chunk = rows[start : start + INSERT_BATCH]
+        if returning is None:
+            await session.execute(sa.insert(table), chunk)
+        else:
+            result = await session.execute(
+                sa.insert(table).returning(*returning, sort_by_parameter_order=True), chunk
+            )
+            out.extend(result.all())
+    return out

@@ -20,7 +20,7 @@ from orbit.read import read_elements
 from registry import validation
 from registry.accounts.principal import SYSTEM
 from registry.audit import chain
-from registry.db import Database
+from registry.db import Database, insert_rows
 from registry.demo.register import CREDIT, DEMO_REGISTER, DemoRecord, load_demo_register
 from registry.documents.models import Document
 from registry.documents.symbols import parse_symbol
@@ -34,7 +34,6 @@ from registry.states.models import State
 Progress = Callable[[str], None]
 #: CelesTrak's "active" group, shipped so that orbit features work offline (credit: CelesTrak).
 DEMO_CATALOG = DEMO_REGISTER.with_name("celestrak-gp-active-2026-07-10.csv.gz")
-_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -58,22 +57,6 @@ class DemoSummary:
 
 def _iso(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
-
-
-async def _insert(
-    session: AsyncSession, table: Any, rows: list[dict[str, Any]], returning: Any = None
-) -> list[Any]:
-    out: list[Any] = []
-    for start in range(0, len(rows), _BATCH):
-        chunk = rows[start : start + _BATCH]
-        if returning is None:
-            await session.execute(sa.insert(table), chunk)
-        else:
-            result = await session.execute(
-                sa.insert(table).returning(*returning, sort_by_parameter_order=True), chunk
-            )
-            out.extend(result.all())
-    return out
 
 
 async def _documents(
@@ -110,7 +93,7 @@ async def _documents(
             "created_at": datetime.now(UTC),
         }
 
-    for doc_id, symbol in await _insert(
+    for doc_id, symbol in await insert_rows(
         session, Document, [row(s, None) for s in plain], (Document.id, Document.symbol)
     ):
         ids[symbol] = doc_id
@@ -121,7 +104,7 @@ async def _documents(
         assert p is not None
         base = p.text[: p.text.rfind("/")]
         child_rows.append(row(s, ids.get(base)))
-    for doc_id, symbol in await _insert(
+    for doc_id, symbol in await insert_rows(
         session, Document, child_rows, (Document.id, Document.symbol)
     ):
         ids[symbol] = doc_id
@@ -170,7 +153,7 @@ async def load_register(
         for r in records
     ]
     object_ids = [
-        row[0] for row in await _insert(session, SpaceObject, object_rows, (SpaceObject.id,))
+        row[0] for row in await insert_rows(session, SpaceObject, object_rows, (SpaceObject.id,))
     ]
 
     progress("writing registrations")
@@ -193,7 +176,7 @@ async def load_register(
                     "created_at": now,
                 }
             )
-    await _insert(session, Registration, registration_rows)
+    await insert_rows(session, Registration, registration_rows)
 
     progress("writing version 1 of every object")
     regs_by_object = {row["object_id"]: row for row in registration_rows}
@@ -246,7 +229,7 @@ async def load_register(
                 "created_at": now,
             }
         )
-    await _insert(session, ObjectVersion, version_rows)
+    await insert_rows(session, ObjectVersion, version_rows)
     return len(object_rows), len(registration_rows), len(doc_ids)
 
 

@@ -18,7 +18,7 @@ from orbit.clients.gp import parse_gp
 from orbit.clients.http import FetchResult
 from registry.accounts.principal import SYSTEM
 from registry.audit import chain
-from registry.db import Database
+from registry.db import Database, insert_rows
 from registry.elementsets import service as elementsets
 from registry.elementsets.models import SatcatEntry
 
@@ -113,8 +113,7 @@ async def fetch_satcat(
     async with db.writer() as session:
         # The latest SATCAT replaces the previous one whole: it is CelesTrak's current view.
         await session.execute(sa.delete(SatcatEntry))
-        for start in range(0, len(rows), 2000):
-            await session.execute(sa.insert(SatcatEntry), rows[start : start + 2000])
+        await insert_rows(session, SatcatEntry, rows)
         await _audit(session, "satcat.fetch", "satcat", result.url, len(rows), len(parsed.issues))
     return FetchSummary(
         result.url,

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from orbit.elements import ElementSet
+from registry.db import insert_rows
 from registry.elementsets.models import ElementSetRow
 from registry.objects.models import SpaceObject
 from registry.types import utcnow
@@ -20,7 +21,6 @@ from registry.types import utcnow
 _ELEMENT_FIELDS = tuple(
     f.name for f in dataclasses.fields(ElementSet) if f.name not in ("source", "record")
 )
-_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,7 @@ async def store(session: AsyncSession, elements: Iterable[ElementSet], source: s
                 "received_at": now,
             }
     rows_to_insert = list(fresh.values())
-    for start in range(0, len(rows_to_insert), _BATCH):
-        await session.execute(sa.insert(ElementSetRow), rows_to_insert[start : start + _BATCH])
+    await insert_rows(session, ElementSetRow, rows_to_insert)
     matched = await match_objects(session)
     newest = max((e.epoch for e in received), default=None)
     return StoreResult(

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from orbit.reentry import ReentryPrediction
+from registry.db import insert_rows
 from registry.jobs.models import ReentryForecast, ReentryRun
-
-_BATCH = 5000
 
 
 async def store_run(
@@ -48,8 +47,7 @@ async def store_run(
         }
         for p in predictions
     ]
-    for begin in range(0, len(rows), _BATCH):
-        await session.execute(sa.insert(ReentryForecast), rows[begin : begin + _BATCH])
+    await insert_rows(session, ReentryForecast, rows)
     return run
 
 

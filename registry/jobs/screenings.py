@@ -10,9 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.db import insert_rows
 from registry.jobs.models import ConjunctionEvent, ScreeningRun
-
-_BATCH = 5000
 
 
 def _time(text: str | None) -> datetime | None:
@@ -65,8 +64,7 @@ async def store_run(
         }
         for r in records
     ]
-    for begin in range(0, len(rows), _BATCH):
-        await session.execute(sa.insert(ConjunctionEvent), rows[begin : begin + _BATCH])
+    await insert_rows(session, ConjunctionEvent, rows)
     # Tens of thousands of rows at once: without fresh statistics SQLite (which never gathers
     # them itself) reads an object's events through the run-and-kind index, i.e. the whole run.
     await session.execute(sa.text("ANALYZE conjunction_events"))
