@@ -89,6 +89,7 @@ from orbit.decay import (
     nodal_rate,
 )
 from orbit.elements import ElementSet
+from orbit.facts import classical_elements
 from orbit.spaceweather import Level, SpaceWeather, load_space_weather, solar_drivers
 from orbit.thirdbody import EPHEMERIS_END_MJD, eccentricity_rate
 
@@ -339,13 +340,10 @@ def _start_on_sdp4_perigee(obj: _Object) -> None:
     states = [sat.sgp4_tsince(float(t)) for t in offsets]
     if any(error for error, _, _ in states):
         return
-    r = np.array([state[1] for state in states])
-    v = np.array([state[2] for state in states])
-    rr = np.linalg.norm(r, axis=1)
-    vv2 = np.sum(v * v, axis=1)
-    rv = np.sum(r * v, axis=1)
-    evec = ((vv2 - MU_KM3_S2 / rr)[:, None] * r - rv[:, None] * v) / MU_KM3_S2
-    obj.e = float(np.linalg.norm(evec, axis=1).mean())
+    osculating = classical_elements(
+        [state[1] for state in states], [state[2] for state in states], mu=MU_KM3_S2
+    )
+    obj.e = float(np.mean(osculating.eccentricity))
 
 
 def _quadrupole_rates(objects: list[_Object], drivers: _Drivers, end_day: FloatArray) -> FloatArray:

@@ -34,12 +34,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from orbit.decay import MU_KM3_S2, SECONDS_PER_DAY
+
 FloatArray = NDArray[np.float64]
 
-MU_EARTH_KM3_S2 = 398600.8
 MU_SUN_KM3_S2 = 1.32712440018e11
 MU_MOON_KM3_S2 = 4902.800066
-SECONDS_PER_DAY = 86400.0
 #: DE421 covers 1899-07-29 to 2053-10-09.
 EPHEMERIS_START_MJD, EPHEMERIS_END_MJD = 14864.0, 71184.0
 
@@ -113,6 +113,6 @@ def eccentricity_rate(
 
     p, q = perigee_frame(per_day(inclination_rad), per_day(raan_rad), per_day(arg_perigee_rad))
     total = tidal_term(p, q, sun, MU_SUN_KM3_S2) + tidal_term(p, q, moon, MU_MOON_KM3_S2)
-    mean_motion = np.sqrt(MU_EARTH_KM3_S2 / a**3)  # rad/s
+    mean_motion = np.sqrt(MU_KM3_S2 / a**3)  # rad/s
     rate = -7.5 * total / mean_motion * ecc * np.sqrt(1.0 - ecc**2)
     return np.asarray(rate * SECONDS_PER_DAY, dtype=np.float64)
