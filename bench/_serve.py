@@ -129,10 +129,9 @@ def _prepare(url: str, analyses: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     from registry import migrate
     from registry.db import Database
-    from registry.demo.load import ensure_demo
+    from registry.demo.load import ensure_demo, queue_demo_jobs
     from registry.jobs.worker import run_one
     from registry.settings import Settings
-    from web.cli.serve import queue_demo_jobs
     from web.jobs import HANDLERS
 
     settings = Settings(database_url=url)

@@ -26,6 +26,7 @@ from registry.documents.models import Document
 from registry.documents.symbols import parse_symbol
 from registry.elementsets import service as elementsets
 from registry.elementsets.models import ElementSetRow
+from registry.jobs import service as jobs
 from registry.objects.models import ObjectVersion, Registration, SpaceObject
 from registry.objects.records import REGISTRATION_FIELDS, diff_records
 from registry.settings import Settings
@@ -329,3 +330,31 @@ async def ensure_demo(settings: Settings, progress: Progress = lambda _: None) -
         )
     finally:
         await db.dispose()
+
+
+#: The demo's first analyses of the shipped catalog, so that the home and analyses pages show
+#: re-entries and close approaches from the first visit (the in-process worker runs them).
+DEMO_ANALYSES = {
+    "reentry": {"horizon_days": 365},
+    "screening": {"hours": 24, "threshold_km": 5},
+}
+
+
+async def queue_demo_jobs(settings: Settings, *, refresh: bool) -> list[str]:
+    """Queue each demo analysis never run or queued before, and with ``refresh`` a fetch of
+    fresh CelesTrak data; the kinds queued."""
+    db = Database(settings)
+    queued = []
+    try:
+        async with db.writer() as session:
+            for kind, params in DEMO_ANALYSES.items():
+                if not await jobs.recent(session, kind=kind, limit=1):
+                    await jobs.enqueue(session, kind, params, "demo")
+                    queued.append(kind)
+            if refresh:
+                await jobs.enqueue(session, "fetch-celestrak", {"group": "active"}, "demo")
+                await jobs.enqueue(session, "fetch-satcat", {}, "demo")
+                queued += ["fetch-celestrak", "fetch-satcat"]
+    finally:
+        await db.dispose()
+    return queued

@@ -57,28 +57,19 @@ async def submission_count(db: Database) -> int:
         return int(await session.scalar(sa.select(sa.func.count()).select_from(Submission)) or 0)
 
 
+PORTAL_PAGES = ("/portal", "/portal/new", "/portal/bulk", "/portal/amend", "/portal/notifications")
+
+
 async def test_portal_pages_answer_by_role(client: Client, seeded: Seeded) -> None:
     # The public is sent to sign in, keeping where it wanted to go.
     anonymous = await client.get("/portal", follow_redirects=False)
     assert anonymous.status_code == 303 and "/login?next=%2Fportal" in anonymous.headers["location"]
     await sign_in(client, seeded.reviewer)
-    for path in (
-        "/portal",
-        "/portal/new",
-        "/portal/bulk",
-        "/portal/amend",
-        "/portal/notifications",
-    ):
+    for path in PORTAL_PAGES:
         assert (await client.get(path)).status_code == 403, path
     client.cookies.clear()
     await sign_in(client, seeded.officer_fra)
-    for path in (
-        "/portal",
-        "/portal/new",
-        "/portal/bulk",
-        "/portal/amend",
-        "/portal/notifications",
-    ):
+    for path in PORTAL_PAGES:
         page = await client.get(path)
         assert page.status_code == 200, path
         assert page.headers["content-type"].startswith("text/html")

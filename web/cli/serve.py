@@ -8,7 +8,7 @@ import click
 import uvicorn
 
 from registry import migrate
-from registry.settings import Settings, get_settings
+from registry.settings import get_settings
 from web.cli import fail
 from web.cli.common import run
 
@@ -17,37 +17,6 @@ PORT = click.option("--port", default=8000, show_default=True, type=int)
 
 
 LOG_LEVELS = click.Choice(["critical", "error", "warning", "info", "debug"])
-
-
-#: The demo's first analyses of the shipped catalog, so that the home and analyses pages show
-#: re-entries and close approaches from the first visit (the in-process worker runs them).
-DEMO_ANALYSES = {
-    "reentry": {"horizon_days": 365},
-    "screening": {"hours": 24, "threshold_km": 5},
-}
-
-
-async def queue_demo_jobs(settings: Settings, *, refresh: bool) -> list[str]:
-    """Queue each demo analysis never run or queued before, and with ``refresh`` a fetch of
-    fresh CelesTrak data; the kinds queued."""
-    from registry.db import Database
-    from registry.jobs import service
-
-    db = Database(settings)
-    queued = []
-    try:
-        async with db.writer() as session:
-            for kind, params in DEMO_ANALYSES.items():
-                if not await service.recent(session, kind=kind, limit=1):
-                    await service.enqueue(session, kind, params, "demo")
-                    queued.append(kind)
-            if refresh:
-                await service.enqueue(session, "fetch-celestrak", {"group": "active"}, "demo")
-                await service.enqueue(session, "fetch-satcat", {}, "demo")
-                queued += ["fetch-celestrak", "fetch-satcat"]
-    finally:
-        await db.dispose()
-    return queued
 
 
 def _serve(host: str, port: int, workers: int, log_level: str = "info") -> None:
@@ -84,7 +53,7 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
 @PORT
 def demo(host: str, port: int) -> None:
     """Migrate, load the demo register when the database holds no objects, create demo accounts, serve."""
-    from registry.demo.load import ensure_demo
+    from registry.demo.load import ensure_demo, queue_demo_jobs
 
     # Before the settings are first read (they are cached): the app that uvicorn builds in
     # this process must see it and start the in-process worker.
